@@ -1,0 +1,51 @@
+import Foundation
+import ReportWatchCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The `jsonl` channel: one JSON object per alert, appended to a file and fsynced before the
+/// alert counts as delivered.
+public struct JSONLinesChannel: AlertChannel {
+    public let id: String
+    public let path: String
+
+    public init(id: String, path: String) {
+        self.id = id
+        self.path = path
+    }
+
+    public func deliver(_ alert: Alert) async throws(DeliveryError) -> String {
+        var line: [UInt8]
+        do {
+            line = Array(try Alert.jsonEncoder().encode(alert))
+        } catch {
+            throw DeliveryError("could not encode alert \(alert.id): \(error)")
+        }
+        line.append(UInt8(ascii: "\n"))
+        try append(line)
+        return "appended \(line.count) bytes to \(path)"
+    }
+
+    private func append(_ bytes: [UInt8]) throws(DeliveryError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw DeliveryError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { buffer in
+                write(fd, buffer.baseAddress! + written, buffer.count - written)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                throw DeliveryError("cannot write \(path): \(String(cString: strerror(errno)))")
+            }
+            written += result
+        }
+        guard fsync(fd) == 0 else { throw DeliveryError("cannot fsync \(path): \(String(cString: strerror(errno)))") }
+    }
+}

@@ -1,0 +1,41 @@
+/// Durations as the config writes them: `90s`, `30m`, `1h`, `1h30m`, `500ms`, `2d`.
+enum DurationParser {
+    static func parse(_ text: String) -> Duration? {
+        var total: Duration = .zero
+        var number = ""
+        var unit = ""
+        var sawAny = false
+        func flush() -> Bool {
+            guard !number.isEmpty, let value = Double(number) else { return false }
+            let seconds: Double
+            switch unit {
+            case "ms": seconds = value / 1000
+            case "s", "sec": seconds = value
+            case "m", "min": seconds = value * 60
+            case "h": seconds = value * 3600
+            case "d": seconds = value * 86400
+            default: return false
+            }
+            total += .milliseconds(Int64((seconds * 1000).rounded()))
+            number = ""
+            unit = ""
+            sawAny = true
+            return true
+        }
+        for character in text.trimmingCharacters(in: .whitespaces) {
+            if character.isNumber || character == "." {
+                if !unit.isEmpty { guard flush() else { return nil } }
+                number.append(character)
+            } else if character.isLetter {
+                guard !number.isEmpty else { return nil }
+                unit.append(character)
+            } else {
+                return nil
+            }
+        }
+        guard flush(), sawAny else { return nil }
+        return total
+    }
+}
+
+import Foundation

@@ -1,0 +1,85 @@
+import Foundation
+import Logging
+import ReportWatchCore
+
+/// Log lines on stderr: under systemd (`JOURNAL_STREAM` set) each line starts with a `<N>`
+/// syslog priority that journald reads; `json` writes one JSON object a line for log shippers.
+public struct ServiceLogHandler: LogHandler {
+    public enum Format: String, Sendable, CaseIterable {
+        case text
+        case json
+    }
+
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level
+    private let label: String
+    private let format: Format
+    private let journal: Bool
+    private let output: @Sendable (String) -> Void
+
+    public init(label: String, level: Logger.Level = .info, format: Format = .text, journal: Bool,
+                output: @escaping @Sendable (String) -> Void = ServiceLogHandler.standardError) {
+        self.label = label
+        self.logLevel = level
+        self.format = format
+        self.journal = journal
+        self.output = output
+    }
+
+    public static let standardError: @Sendable (String) -> Void = { line in
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        var line = ""
+        if journal { line += "<\(Self.priority(event.level))>" }
+        switch format {
+        case .text:
+            if !journal { line += RFC3339.string(from: Date()) + " " }
+            line += "\(event.level.rawValue): \(Self.singleLine(event.message.description))"
+            for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
+                line += " \(key)=\(Self.quoted(Self.singleLine("\(value)")))"
+            }
+        case .json:
+            var object: [String: String] = [
+                "time": RFC3339.string(from: Date()), "level": event.level.rawValue, "message": event.message.description,
+                "logger": label,
+            ]
+            for (key, value) in merged { object[key] = "\(value)" }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            line += (try? encoder.encode(object)).map { String(decoding: $0, as: UTF8.self) } ?? event.message.description
+        }
+        output(line + "\n")
+    }
+
+    /// syslog priorities, as journald reads them.
+    static func priority(_ level: Logger.Level) -> Int {
+        switch level {
+        case .trace, .debug: 7
+        case .info: 6
+        case .notice: 5
+        case .warning: 4
+        case .error: 3
+        case .critical: 2
+        }
+    }
+
+    /// One event is one line: page-derived text cannot start a new one.
+    static func singleLine(_ text: String) -> String {
+        text.contains(where: \.isNewline)
+            ? text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: " ")
+            : text
+    }
+
+    static func quoted(_ text: String) -> String {
+        guard text.isEmpty || text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,51 @@
+/// Per-host politeness: at most `maxPerHost` requests in flight to a host, and at least
+/// `minGap` between the starts of two requests to it.
+actor HostGate {
+    private struct HostState {
+        var inFlight = 0
+        var nextStart: ContinuousClock.Instant?
+        var waiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private var hosts: [String: HostState] = [:]
+    private let clock = ContinuousClock()
+
+    /// Waits for a slot and for the host's gap, then returns; call ``release(_:)`` after.
+    func acquire(_ host: String, politeness: Politeness) async throws {
+        var state = hosts[host, default: HostState()]
+        if state.inFlight >= politeness.maxPerHost {
+            hosts[host] = state
+            await withCheckedContinuation { continuation in
+                hosts[host, default: HostState()].waiters.append(continuation)
+            }
+            // The releasing request handed its slot over.
+            state = hosts[host, default: HostState()]
+        } else {
+            state.inFlight += 1
+        }
+        let now = clock.now
+        let start = max(now, state.nextStart ?? now)
+        state.nextStart = start + politeness.minGap
+        hosts[host] = state
+        if start > now {
+            do {
+                try await clock.sleep(until: start)
+            } catch {
+                release(host)
+                throw error
+            }
+        }
+    }
+
+    func release(_ host: String) {
+        guard var state = hosts[host] else { return }
+        if state.waiters.isEmpty {
+            state.inFlight = max(0, state.inFlight - 1)
+            hosts[host] = state
+        } else {
+            let next = state.waiters.removeFirst()
+            hosts[host] = state
+            next.resume()
+        }
+    }
+}

@@ -1,0 +1,238 @@
+import Foundation
+import Logging
+import ReportWatchCore
+import ReportWatchExtract
+import ReportWatchFetch
+import ReportWatchStore
+
+/// One check of one source: fetch, read, compare with the stored items, and commit the new
+/// state together with the alerts it causes, in one transaction.
+public struct SourceChecker: Sendable {
+    let configuration: Configuration
+    let store: Store
+    let fetcher: PoliteFetcher
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    /// What a check did, for logs, `status` and tests.
+    public struct Result: Sendable {
+        public var sourceID: String
+        public var outcome: CheckOutcome
+        public var alerts: [Alert]
+        public var nextCheckAt: Date?
+    }
+
+    public func check(_ source: SourceConfiguration) async throws -> Result {
+        let previous = try store.read { try $0.sourceState(source.id) }
+        let baselineDone = previous?.baselineAt != nil
+        let fetched = await fetch(source, previous: baselineDone ? previous : nil)
+        try Task.checkCancellation()
+        return try commit(source, fetched)
+    }
+
+    enum Fetched {
+        case notModified
+        case read(SourceRead, etag: String?, lastModified: String?)
+        case failed(SourceFailure, retryAfter: Duration?)
+    }
+
+    private func fetch(_ source: SourceConfiguration, previous: SourceState?) async -> Fetched {
+        let response: HTTPResponse
+        do {
+            response = try await fetcher.fetch(
+                source.url, politeness: source.politeness, etag: previous?.etag, lastModified: previous?.lastModified)
+        } catch let error as FetchError {
+            return .failed(SourceFailure(.fetch, "\(error.kind.rawValue): \(error.message)"), retryAfter: nil)
+        } catch {
+            return .failed(SourceFailure(.fetch, "\(error)"), retryAfter: nil)
+        }
+        if response.isNotModified { return .notModified }
+        guard response.isSuccess else {
+            let retryAfter = response.header("Retry-After").flatMap(RetryAfter.parse)
+            return .failed(SourceFailure(.httpStatus, "HTTP \(response.status)"), retryAfter: retryAfter)
+        }
+        let page = Page(url: response.url, status: response.status, contentType: response.header("Content-Type"), body: response.body)
+        guard !page.body.isEmpty else {
+            return .failed(SourceFailure(.structure, "the server answered \(response.status) with an empty body"), retryAfter: nil)
+        }
+        return .read(source.read(page), etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
+    }
+
+    private func commit(_ source: SourceConfiguration, _ fetched: Fetched) throws -> Result {
+        let date = now()
+        let threshold = source.failuresBeforeAlert ?? configuration.failuresBeforeAlert
+        let result = try store.write { transaction -> Result in
+            var state = try transaction.sourceState(source.id) ?? SourceState(sourceID: source.id)
+            state.lastCheckAt = date
+            var alerts: [Alert] = []
+            var outcome: CheckOutcome
+            var retryAfter: Duration?
+
+            func succeeded() {
+                if state.health != .ok {
+                    alerts.append(healthAlert(.sourceRecovered, source, date, "\(source.name) is working again"))
+                }
+                state.health = .ok
+                state.consecutiveFailures = 0
+                state.lastError = nil
+                state.lastSuccessAt = date
+            }
+
+            func failed(_ failure: SourceFailure) {
+                state.consecutiveFailures += 1
+                state.lastError = failure.description
+                outcome = .failed(failure)
+                guard state.health == .ok, state.consecutiveFailures >= threshold else { return }
+                if failure.kind == .structure {
+                    state.health = .structureChanged
+                    alerts.append(healthAlert(.structureChanged, source, date,
+                        "\(source.name): the page no longer looks as expected (\(failure.message))"))
+                } else {
+                    state.health = .failing
+                    alerts.append(healthAlert(.sourceFailing, source, date,
+                        "\(source.name) has failed \(state.consecutiveFailures) checks in a row (\(failure.message))"))
+                }
+            }
+
+            switch fetched {
+            case .notModified:
+                outcome = .unchanged(notModified: true)
+                succeeded()
+            case .failed(let failure, let wait):
+                outcome = .failed(failure)
+                retryAfter = wait
+                failed(failure)
+            case .read(.failure(let failure), _, _):
+                outcome = .failed(failure)
+                failed(failure)
+            case .read(.items(let items), let etag, let lastModified):
+                if items.isEmpty {
+                    let failure = SourceFailure(.structure, state.baselineAt == nil
+                        ? "the page has no items: the items expression matches nothing"
+                        : "the page has no items where the last good check had \(state.itemCount)")
+                    outcome = .failed(failure)
+                    failed(failure)
+                    break
+                }
+                let previousItems = try transaction.currentItems(source.id)
+                if state.baselineAt == nil {
+                    outcome = .baseline(itemCount: items.count)
+                    try transaction.recordItems(source.id, seen: items, changes: [], alertIDs: [:], at: date)
+                    state.baselineAt = date
+                } else {
+                    let changes = ItemDiff.changes(from: previousItems, to: items, ignoring: source.ignoreFields)
+                    var alertIDs: [String: String] = [:]
+                    for change in changes {
+                        guard let alert = itemAlert(change, source, date) else { continue }
+                        alertIDs[change.key] = alert.id
+                        alerts.append(alert)
+                    }
+                    try transaction.recordItems(source.id, seen: items, changes: changes, alertIDs: alertIDs, at: date)
+                    if !changes.isEmpty { state.lastChangeAt = date }
+                    outcome = changes.isEmpty ? .unchanged(notModified: false) : .changed(changes)
+                }
+                // Validators only from a response whose extraction succeeded: a 304 must never
+                // vouch for a broken page.
+                state.etag = etag
+                state.lastModified = lastModified
+                state.itemCount = items.count
+                succeeded()
+            }
+            state.nextCheckAt = nextCheck(source, after: date, failures: state.consecutiveFailures, threshold: threshold, retryAfter: retryAfter)
+            for alert in alerts {
+                try transaction.enqueue(alert, for: configuration.channels(for: alert))
+            }
+            try transaction.save(state)
+            return Result(sourceID: source.id, outcome: outcome, alerts: alerts, nextCheckAt: state.nextCheckAt)
+        }
+        log(result, source)
+        return result
+    }
+
+    private func log(_ result: Result, _ source: SourceConfiguration) {
+        for alert in result.alerts {
+            logger.notice("\(alert.title)", metadata: [
+                "alert.id": "\(alert.id)", "alert.event": "\(alert.event.rawValue)", "source.id": "\(source.id)",
+                "alert.url": "\(alert.url ?? "")",
+            ])
+        }
+        switch result.outcome {
+        case .failed(let failure):
+            logger.warning("check failed", metadata: ["source.id": "\(source.id)", "error": "\(failure)"])
+        case .baseline(let count):
+            logger.info("baseline recorded", metadata: ["source.id": "\(source.id)", "items": "\(count)"])
+        case .unchanged(let notModified):
+            logger.debug("unchanged", metadata: ["source.id": "\(source.id)", "http.not_modified": "\(notModified)"])
+        case .changed(let changes):
+            logger.info("changed", metadata: ["source.id": "\(source.id)", "changes": "\(changes.count)"])
+        }
+    }
+
+    /// The alert for an item change, or `nil` when the source's rules do not select it.
+    func itemAlert(_ change: Change, _ source: SourceConfiguration, _ date: Date) -> Alert? {
+        let item: Item
+        var fields: [FieldChange]?
+        let verb: String
+        switch change {
+        case .added(let added):
+            item = added
+            verb = "New on"
+        case .removed(let removed):
+            item = removed
+            verb = "Removed from"
+        case .changed(_, let new, let changed):
+            item = new
+            fields = changed
+            verb = "Changed on"
+        }
+        if !source.keywords.isEmpty, change.event != .removed, !Keywords.matches(source.keywords, in: item) {
+            return nil
+        }
+        let title = item.title ?? item.key
+        var summary = "\(verb) \(source.name): \(title)"
+        if let fields {
+            summary += ". " + fields.map { "\($0.name): \($0.old ?? "(none)") → \($0.new ?? "(none)")" }.joined(separator: "; ")
+        }
+        return Alert(
+            source: source.id, event: change.event, title: title, url: item.link ?? source.url, detectedAt: date,
+            key: item.key, fields: fields, item: item.fields, summary: summary)
+    }
+
+    func healthAlert(_ event: AlertEvent, _ source: SourceConfiguration, _ date: Date, _ title: String) -> Alert {
+        Alert(source: source.id, event: event, title: title, url: source.url, detectedAt: date, summary: title)
+    }
+
+    /// The interval, moved at random by the jitter; after the alert threshold, failures back off
+    /// exponentially up to a day. A server's Retry-After is a floor.
+    func nextCheck(_ source: SourceConfiguration, after date: Date, failures: Int, threshold: Int, retryAfter: Duration?) -> Date {
+        var seconds = source.interval.seconds
+        if failures >= threshold {
+            seconds = min(seconds * pow(2, Double(min(failures - threshold, 10))), max(seconds, 86_400))
+        }
+        seconds *= 1 + Double.random(in: -source.jitter...source.jitter)
+        if let retryAfter { seconds = max(seconds, retryAfter.seconds) }
+        return date.addingTimeInterval(seconds)
+    }
+}
+
+/// Case-insensitive keyword matching over an item's fields.
+enum Keywords {
+    static func matches(_ keywords: [String], in item: Item) -> Bool {
+        let text = ([item.key] + item.fields.values.sorted()).joined(separator: " ")
+        return keywords.contains { text.range(of: $0, options: [.caseInsensitive, .diacriticInsensitive]) != nil }
+    }
+}
+
+/// `Retry-After`: delta-seconds or an HTTP date.
+enum RetryAfter {
+    static func parse(_ value: String) -> Duration? {
+        let trimmed = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: trimmed) else { return nil }
+        return .seconds(max(0, date.timeIntervalSinceNow))
+    }
+}

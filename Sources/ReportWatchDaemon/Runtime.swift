@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import ReportWatchAlerts
+import ReportWatchCore
+import ReportWatchExtract
+import ReportWatchFetch
+import ReportWatchStore
+
+/// The wiring every command and every test uses: the store, the HTTP client, the checker and
+/// the deliverer for one configuration.
+public final class Runtime: Sendable {
+    public let configuration: Configuration
+    public let store: Store
+    public let client: HTTPClient
+    public let checker: SourceChecker
+    public let deliverer: Deliverer
+    public let logger: Logger
+    let gate: HostGate
+
+    public init(configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) throws {
+        self.configuration = configuration
+        self.logger = logger
+        store = try Store.open(stateDirectory: configuration.stateDirectory)
+        client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
+        gate = HostGate()
+        let fetcher = PoliteFetcher(client: client, gate: gate, settings: configuration.http, politeness: configuration.politeness)
+        checker = SourceChecker(configuration: configuration, store: store, fetcher: fetcher, logger: logger, now: now)
+        deliverer = Deliverer(
+            configuration: configuration, store: store, channels: configuration.channels.map { $0.makeChannel() },
+            logger: logger, now: now)
+    }
+
+    /// A runtime for a new configuration that keeps this one's store, client and host gate.
+    init(reloading configuration: Configuration, from previous: Runtime, now: @escaping @Sendable () -> Date) {
+        self.configuration = configuration
+        logger = previous.logger
+        store = previous.store
+        client = previous.client
+        gate = previous.gate
+        let fetcher = PoliteFetcher(client: client, gate: gate, settings: configuration.http, politeness: configuration.politeness)
+        checker = SourceChecker(configuration: configuration, store: store, fetcher: fetcher, logger: logger, now: now)
+        deliverer = Deliverer(
+            configuration: configuration, store: store, channels: configuration.channels.map { $0.makeChannel() },
+            logger: logger, now: now)
+    }
+
+    public func shutdown() {
+        client.shutdown()
+    }
+
+    /// One pass over the given sources (all by default), concurrently within the per-host
+    /// limits. A source that fails is reported in its result; the pass goes on.
+    public func checkAll(_ sources: [SourceConfiguration]? = nil) async -> [SourceChecker.Result] {
+        let sources = sources ?? configuration.sources
+        return await withTaskGroup(of: SourceChecker.Result?.self) { group in
+            for source in sources {
+                group.addTask { [checker, logger] in
+                    do {
+                        return try await checker.check(source)
+                    } catch is CancellationError {
+                        return nil
+                    } catch {
+                        logger.error("check could not be recorded", metadata: ["source.id": "\(source.id)", "error": "\(error)"])
+                        return SourceChecker.Result(sourceID: source.id, outcome: .failed(SourceFailure(.fetch, "\(error)")), alerts: [])
+                    }
+                }
+            }
+            var results: [SourceChecker.Result] = []
+            for await result in group {
+                if let result { results.append(result) }
+            }
+            return results.sorted { $0.sourceID < $1.sourceID }
+        }
+    }
+
+    /// `check`: one pass, then one delivery attempt for every pending alert.
+    public func checkOnce() async -> (results: [SourceChecker.Result], delivery: Deliverer.Report) {
+        let results = await checkAll()
+        let delivery = await deliverer.deliver(force: true)
+        return (results, delivery)
+    }
+
+    /// `test-source`: fetch and read one source without opening the store.
+    public static func testSource(_ source: SourceConfiguration, configuration: Configuration, logger: Logger) async throws -> SourceRead {
+        let client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
+        defer { client.shutdown() }
+        let fetcher = PoliteFetcher(client: client, gate: HostGate(), settings: configuration.http, politeness: configuration.politeness)
+        let response: HTTPResponse
+        do {
+            response = try await fetcher.fetch(source.url, politeness: source.politeness)
+        } catch let error as FetchError {
+            return .failure(SourceFailure(.fetch, "\(error.kind.rawValue): \(error.message)"))
+        }
+        guard response.isSuccess else {
+            return .failure(SourceFailure(.httpStatus, "HTTP \(response.status)"))
+        }
+        let page = Page(url: response.url, status: response.status, contentType: response.header("Content-Type"), body: response.body)
+        return source.read(page)
+    }
+}

@@ -1,0 +1,130 @@
+import CLibXML2
+import Foundation
+
+/// A parsed HTML document. It owns the libxml2 tree and its XPath context and frees both;
+/// ``HTMLNode`` values keep the document alive, so no node pointer outlives its tree.
+public final class HTMLDocument {
+    let document: htmlDocPtr
+    private let context: xmlXPathContextPtr
+    /// The URL the document came from, against which relative links resolve.
+    public let url: String
+
+    /// Parses HTML leniently, as browsers do. The charset is, in order: `charset` (from the
+    /// HTTP header), a byte-order mark, a `<meta>` declaration, else UTF-8. Invalid UTF-8 is
+    /// repaired with U+FFFD rather than letting libxml2 fall back to Latin-1 for the rest.
+    public init(bytes: [UInt8], url: String, charset: String? = nil) throws(ExtractError) {
+        LibXML2.initialise()
+        self.url = url
+        let (input, encoding) = Self.prepare(bytes, charset: charset)
+        let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+            | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue)
+        let parsed: htmlDocPtr? = input.withUnsafeBufferPointer { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                let document = htmlReadMemory(chars.baseAddress, Int32(chars.count), url, encoding, options)
+                if document == nil, encoding != nil {
+                    // An encoding name libxml2 does not know: let it detect instead.
+                    return htmlReadMemory(chars.baseAddress, Int32(chars.count), url, nil, options)
+                }
+                return document
+            }
+        }
+        guard let parsed else {
+            throw .unparseable(url: url, message: input.isEmpty ? "the document is empty" : "libxml2 could not parse the document")
+        }
+        guard let context = xmlXPathNewContext(parsed) else {
+            xmlFreeDoc(parsed)
+            throw .unparseable(url: url, message: "libxml2 could not allocate an XPath context")
+        }
+        context.pointee.error = { _, _ in }
+        document = parsed
+        self.context = context
+    }
+
+    deinit {
+        xmlXPathFreeContext(context)
+        xmlFreeDoc(document)
+    }
+
+    /// The document's root, for evaluating absolute expressions.
+    public var root: HTMLNode? {
+        xmlDocGetRootElement(document).map { HTMLNode(pointer: $0, document: self) }
+    }
+
+    /// The nodes an expression selects, in document order. A non-node-set result is an error.
+    public func nodes(_ expression: XPathExpression, in node: HTMLNode? = nil) throws(XPathError) -> [HTMLNode] {
+        try evaluate(expression, in: node) { result throws(XPathError) in
+            guard result.pointee.type == XPATH_NODESET else {
+                throw XPathError(expression: expression.expression, message: "the expression selects a value, not nodes")
+            }
+            guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0, let table = set.pointee.nodeTab else {
+                return []
+            }
+            return (0..<Int(set.pointee.nodeNr)).compactMap { index in
+                table[index].map { HTMLNode(pointer: $0, document: self) }
+            }
+        }
+    }
+
+    /// The string value of what an expression selects: the first node's text, or the string,
+    /// number or boolean the expression computes. `nil` when it selects no node.
+    public func string(_ expression: XPathExpression, in node: HTMLNode? = nil) throws(XPathError) -> String? {
+        try evaluate(expression, in: node) { result in
+            switch result.pointee.type {
+            case XPATH_NODESET:
+                guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0,
+                      let first = set.pointee.nodeTab?[0] else { return nil }
+                return LibXML2.take(xmlXPathCastNodeToString(first))
+            case XPATH_STRING:
+                return result.pointee.stringval.map { String(cString: $0) }
+            default:
+                return LibXML2.take(xmlXPathCastToString(result))
+            }
+        }
+    }
+
+    private func evaluate<T>(
+        _ expression: XPathExpression,
+        in node: HTMLNode?,
+        _ body: (xmlXPathObjectPtr) throws(XPathError) -> T
+    ) throws(XPathError) -> T {
+        context.pointee.node = node?.pointer ?? UnsafeMutablePointer(OpaquePointer(document))
+        guard let result = xmlXPathCompiledEval(expression.compiled, context) else {
+            throw XPathError(expression: expression.expression, error: context.pointee.lastError)
+        }
+        defer { xmlXPathFreeObject(result) }
+        return try body(result)
+    }
+
+    /// Resolves a link against the document's URL (and `<base href>`, which libxml2 does not apply).
+    public func resolve(_ link: String) -> String {
+        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return trimmed }
+        guard let resolved = LibXML2.take(xmlBuildURI(trimmed, baseURL)) else { return trimmed }
+        return resolved
+    }
+
+    private lazy var baseURL: String = {
+        if let expression = try? XPathExpression("string(//head/base/@href)"),
+           let base = try? string(expression), !base.isEmpty,
+           let absolute = LibXML2.take(xmlBuildURI(base, url)) {
+            return absolute
+        }
+        return url
+    }()
+}
+
+/// A node of an ``HTMLDocument``. It keeps its document alive.
+public struct HTMLNode {
+    let pointer: xmlNodePtr
+    public let document: HTMLDocument
+
+    /// The node's text: all descendant text, as libxml2 gives it (not yet normalised).
+    public var text: String {
+        LibXML2.take(xmlXPathCastNodeToString(pointer)) ?? ""
+    }
+
+    /// The value of an attribute, if present.
+    public func attribute(_ name: String) -> String? {
+        LibXML2.take(xmlGetProp(pointer, name))
+    }
+}

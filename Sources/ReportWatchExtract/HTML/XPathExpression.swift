@@ -1,0 +1,81 @@
+import CLibXML2
+
+/// An XPath expression that libxml2 has compiled. Creating one is the validity check: an
+/// invalid expression is an error when the config is loaded, never an empty match later.
+///
+/// A compiled expression is only read while evaluating; one source's checks never overlap, so
+/// the expression is not evaluated on two threads at once.
+public final class XPathExpression: @unchecked Sendable, CustomStringConvertible {
+    public let expression: String
+    let compiled: xmlXPathCompExprPtr
+
+    public init(_ expression: String) throws(XPathError) {
+        LibXML2.initialise()
+        self.expression = expression
+        guard let context = xmlXPathNewContext(nil) else {
+            throw XPathError(expression: expression, message: "libxml2 could not allocate an XPath context")
+        }
+        defer { xmlXPathFreeContext(context) }
+        context.pointee.error = { _, _ in }
+        guard !expression.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw XPathError(expression: expression, message: "empty XPath expression")
+        }
+        guard let compiled = xmlXPathCtxtCompile(context, expression) else {
+            throw XPathError(expression: expression, error: context.pointee.lastError)
+        }
+        self.compiled = compiled
+    }
+
+    deinit {
+        xmlXPathFreeCompExpr(compiled)
+    }
+
+    public var description: String { expression }
+}
+
+/// An XPath expression libxml2 rejected, or one whose evaluation failed.
+public struct XPathError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var expression: String
+    public var message: String
+
+    public init(expression: String, message: String) {
+        self.expression = expression
+        self.message = message
+    }
+
+    init(expression: String, error: xmlError) {
+        // libxml2 leaves `message` empty for XPath errors: the code and offset say what happened.
+        let reason: String
+        if let message = error.message {
+            reason = String(cString: message).trimmingCharacters(in: .whitespacesAndNewlines)
+        } else {
+            reason = Self.reasons[Int(error.code)] ?? "invalid XPath expression (libxml2 error \(error.code))"
+        }
+        let offset = Int(error.int1)
+        self.init(expression: expression, message: offset > 0 ? "\(reason) at character \(offset + 1)" : reason)
+    }
+
+    public var description: String { "\(message) in XPath '\(expression)'" }
+
+    private static let reasons: [Int: String] = [
+        Int(XML_XPATH_NUMBER_ERROR.rawValue): "number encoding error",
+        Int(XML_XPATH_UNFINISHED_LITERAL_ERROR.rawValue): "unfinished literal",
+        Int(XML_XPATH_START_LITERAL_ERROR.rawValue): "start of literal expected",
+        Int(XML_XPATH_VARIABLE_REF_ERROR.rawValue): "expected $ for a variable reference",
+        Int(XML_XPATH_UNDEF_VARIABLE_ERROR.rawValue): "undefined variable",
+        Int(XML_XPATH_INVALID_PREDICATE_ERROR.rawValue): "invalid predicate",
+        Int(XML_XPATH_EXPR_ERROR.rawValue): "invalid expression",
+        Int(XML_XPATH_UNCLOSED_ERROR.rawValue): "missing closing bracket or parenthesis",
+        Int(XML_XPATH_UNKNOWN_FUNC_ERROR.rawValue): "unknown function",
+        Int(XML_XPATH_INVALID_OPERAND.rawValue): "invalid operand",
+        Int(XML_XPATH_INVALID_TYPE.rawValue): "invalid type",
+        Int(XML_XPATH_INVALID_ARITY.rawValue): "wrong number of arguments",
+        Int(XML_XPATH_INVALID_CTXT_SIZE.rawValue): "invalid context size",
+        Int(XML_XPATH_INVALID_CTXT_POSITION.rawValue): "invalid context position",
+        Int(XML_XPATH_MEMORY_ERROR.rawValue): "out of memory",
+        Int(XML_XPTR_SYNTAX_ERROR.rawValue): "syntax error",
+        Int(XML_XPATH_INVALID_CHAR_ERROR.rawValue): "invalid character",
+    ]
+}
+
+import Foundation

@@ -1,0 +1,987 @@
+import Foundation
+import ReportWatchCore
+
+/// Reads an Ofsted local authority children's services report from the text that poppler's
+/// `pdftotext -layout` produces, and returns what it finds. It never guesses: a grade is only
+/// reported when its words were read next to its judgement label, and whatever could not be read
+/// is named in `warnings`. Any input is accepted without trapping.
+///
+/// Layouts understood:
+/// - ILACS (2018–22, 2023–26, from April 2026): a "Judgement  Grade" table on page 1 whose labels
+///   and grades wrap across lines (the grade may sit on the first line of a row or, vertically
+///   centred, between its label lines).
+/// - SIF (2013–18): the overall grade in a sentence ("Children's services in Birmingham are
+///   inadequate", "The overall judgement is that children's services require improvement"),
+///   then numbered judgements ("1.", "2.1") with sub-judgements.
+/// - Ungraded letters (monitoring visits, focused visits, joint targeted area inspections): the
+///   "Headline findings" (or similar) sentences become `mainConclusions`.
+public enum OfstedReportParser {
+    public static func parse(text: String) -> ReportFindings {
+        let document = LayoutDocument(text: text)
+        var findings = ReportFindings()
+        var warnings: [String] = []
+
+        guard let firstPage = document.firstPageIndex,
+              let pageLines = document.pages.indices.contains(firstPage) ? document.pages[firstPage] : nil
+        else {
+            findings.warnings = ["The report text is empty: nothing could be read."]
+            return findings
+        }
+
+        // Title, local authority and whether this is a letter.
+        let heading = readHeading(pageLines)
+        findings.title = heading.title
+        let isLetter = heading.isLetter || looksLikeLetter(pageLines)
+
+        // Inspection dates.
+        let pageText = collapseWhitespace(pageLines.prefix(80).joined(separator: " "))
+        if let range = readInspectionDates(pageText: pageText, letterText: document.bodyText(maxCharacters: 6000)) {
+            if let start = range.start, let end = range.end, start > end {
+                warnings.append("The inspection dates \"\(range.source)\" end before they start; they were not used.")
+            } else {
+                findings.inspectionStart = range.start
+                findings.inspectionEnd = range.end
+                if let start = range.start, let end = range.end {
+                    findings.inspectionDatesText = CalendarDay.rangeText(start: start, end: end)
+                } else if let one = range.end ?? range.start {
+                    findings.inspectionDatesText = CalendarDay.longText(one)
+                }
+            }
+            if !range.problems.isEmpty { warnings.append(contentsOf: range.problems) }
+        } else if !isLetter {
+            warnings.append("No inspection dates were found.")
+        }
+
+        // The grade table (and the SIF overall sentence).
+        let headerIndex = pageLines.prefix(120).firstIndex { isTableHeader($0) }
+        var sifOverall: (grade: Grade, localAuthority: String?, endLine: Int)?
+        if headerIndex == nil {
+            sifOverall = readSIFOverallSentence(pageLines, searchLimit: 60)
+        }
+        var table: TableResult?
+        if let headerIndex {
+            table = parseTable(pageLines, from: headerIndex + 1, mode: .header)
+        } else if let sifOverall {
+            if let start = findTableStart(pageLines, from: sifOverall.endLine + 1) {
+                table = parseTable(pageLines, from: start, mode: .sif)
+            }
+        } else if !isLetter, let start = findTableStart(pageLines, from: heading.endLine) {
+            table = parseTable(pageLines, from: start, mode: .generic)
+        }
+        if let table { warnings.append(contentsOf: table.warnings) }
+
+        var overall: Judgement?
+        var judgements: [Judgement] = []
+        for row in table?.rows ?? [] {
+            let topics = JudgementTopic.topics(ofLabel: row.label)
+            if topics.contains(.overall) && row.depth <= 1 {
+                if overall == nil {
+                    overall = Judgement(label: row.label, grade: row.grade)
+                } else {
+                    warnings.append("A second overall judgement \"\(row.label): \(row.grade.rawValue)\" was ignored.")
+                }
+            } else if row.depth >= 2, let parentIndex = judgements.indices.last {
+                judgements[parentIndex].subJudgements.append(Judgement(label: row.label, grade: row.grade))
+            } else {
+                judgements.append(Judgement(label: row.label, grade: row.grade))
+            }
+        }
+        if let sifOverall {
+            if let overall, overall.grade != sifOverall.grade {
+                warnings.append("The overall grade in the table (\(overall.grade.rawValue)) differs from the sentence (\(sifOverall.grade.rawValue)); the sentence was used.")
+            }
+            overall = Judgement(label: "Overall effectiveness", grade: sifOverall.grade)
+        }
+        findings.overall = overall
+        findings.judgements = judgements
+
+        // Local authority.
+        findings.localAuthority = heading.localAuthorityFromTitle
+            ?? sifOverall?.localAuthority
+            ?? heading.localAuthorityLine
+        if findings.localAuthority == nil {
+            warnings.append("The local authority's name was not found.")
+        }
+
+        // Framework.
+        let labels = findings.allJudgements.map { $0.label.lowercased() }
+        let graded = overall != nil || !judgements.isEmpty
+        let isSIF = sifOverall != nil || labels.contains {
+            $0.contains("leadership, management and governance") || $0.contains("achieving permanence")
+                || $0.contains("adoption performance")
+        }
+        if isSIF {
+            findings.framework = .sif2013
+        } else if graded {
+            let combined = findings.allJudgements.contains {
+                JudgementTopic.topics(ofLabel: $0.label).isSuperset(of: [.childrenInCare, .careLeavers])
+            }
+            if combined {
+                findings.framework = .ilacs2018
+            } else if overall != nil {
+                findings.framework = .ilacs2023
+            } else if let start = findings.inspectionStart,
+                      let april2026 = CalendarDay.date(year: 2026, month: 4, day: 1), start < april2026 {
+                findings.framework = .ilacs2023
+                warnings.append("No overall effectiveness judgement was read, although the inspection predates April 2026.")
+            } else {
+                findings.framework = .ilacs2026
+            }
+        } else if isLetter {
+            findings.framework = .ungraded
+        } else {
+            findings.framework = .unknown
+            if table == nil {
+                warnings.append("No judgement table was found: no grades were read.")
+            } else {
+                warnings.append("The judgement table was found but no grade could be read.")
+            }
+        }
+
+        // Summary, improvements, conclusions.
+        let bodyStart: Int?
+        if let table, let start = document.bodyIndex(page: firstPage, line: table.endLine) {
+            bodyStart = start
+        } else {
+            bodyStart = nil
+        }
+        findings.summary = readSummary(document, from: bodyStart, isLetter: isLetter)
+        findings.whatNeedsToImprove = readImprovements(document)
+        if findings.framework == .ungraded {
+            findings.mainConclusions = readMainConclusions(document)
+            if findings.mainConclusions.isEmpty {
+                warnings.append("No main conclusions were found in the letter.")
+            }
+        } else if graded && findings.whatNeedsToImprove.isEmpty {
+            warnings.append("No \"What needs to improve\" section was found.")
+        }
+
+        findings.warnings = warnings
+        return findings
+    }
+}
+
+// MARK: - Layout document
+
+/// One line of the report body after page furniture (page numbers, running footers, footnotes)
+/// was removed.
+struct BodyLine {
+    let text: String
+    let trimmed: String
+    let indent: Int
+    let page: Int
+    let line: Int
+    var isBlank: Bool { trimmed.isEmpty }
+}
+
+struct LayoutDocument {
+    /// Cleaned lines of each page (form feeds split pages).
+    let pages: [[String]]
+    /// All pages' lines in order. A blank line is put between pages only where the last line of
+    /// a page ends a sentence, so paragraphs that run over a page break stay whole.
+    let body: [BodyLine]
+
+    init(text: String) {
+        let normalised = normalise(text)
+        let rawPages = normalised.split(separator: "\u{0C}", omittingEmptySubsequences: false)
+        var pages: [[String]] = []
+        pages.reserveCapacity(rawPages.count)
+        for raw in rawPages {
+            let lines = raw.split(separator: "\n", omittingEmptySubsequences: false).map { trimTrailing(String($0)) }
+            pages.append(cleanPage(lines))
+        }
+        self.pages = pages
+
+        var body: [BodyLine] = []
+        for (pageNumber, lines) in pages.enumerated() {
+            guard let first = lines.firstIndex(where: { !isBlank($0) }) else { continue }
+            if let last = body.last(where: { !$0.isBlank }), !(body.last?.isBlank ?? true) {
+                let ends = last.trimmed.last.map { ".!?:".contains($0) } ?? false
+                let next = lines[first].trimmingCharacters(in: .whitespaces)
+                if ends || startsItem(next) || next.lowercased().hasPrefix("what needs to improve") {
+                    body.append(BodyLine(text: "", trimmed: "", indent: 0, page: pageNumber, line: -1))
+                }
+            }
+            for (lineNumber, text) in lines.enumerated() where lineNumber >= first {
+                let trimmed = text.trimmingCharacters(in: .whitespaces)
+                body.append(BodyLine(text: text, trimmed: trimmed, indent: leadingSpaces(text),
+                                     page: pageNumber, line: lineNumber))
+            }
+        }
+        self.body = body
+    }
+
+    var firstPageIndex: Int? {
+        pages.firstIndex { page in page.contains { !isBlank($0) } }
+    }
+
+    /// Index in `body` of the first line at or after (page, line).
+    func bodyIndex(page: Int, line: Int) -> Int? {
+        body.firstIndex { $0.page > page || ($0.page == page && $0.line >= line) }
+    }
+
+    /// The start of the body as one string, whitespace collapsed.
+    func bodyText(maxCharacters: Int) -> String {
+        var out = ""
+        for line in body where !line.isBlank {
+            out += line.trimmed
+            out += " "
+            if out.count >= maxCharacters { break }
+        }
+        return collapseWhitespace(out)
+    }
+}
+
+/// Quotes, spaces, ligatures and control characters made plain; line ends made "\n".
+func normalise(_ text: String) -> String {
+    var out = String.UnicodeScalarView()
+    var previousWasCR = false
+    for scalar in text.unicodeScalars {
+        let wasCR = previousWasCR
+        previousWasCR = false
+        switch scalar.value {
+        case 0x0D:
+            out.append("\n")
+            previousWasCR = true
+        case 0x0A:
+            if !wasCR { out.append(scalar) }
+        case 0x0C:
+            out.append(scalar)
+        case 0x09:
+            out.append(contentsOf: "    ".unicodeScalars)
+        case 0x2018, 0x2019, 0x201A, 0x201B, 0x2032, 0x02BC, 0x0060, 0x00B4:
+            out.append("'")
+        case 0x201C, 0x201D, 0x201E, 0x201F, 0x2033:
+            out.append("\"")
+        case 0x2010, 0x2011:
+            out.append("-")
+        case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
+            out.append(" ")
+        case 0x00AD, 0x200B...0x200D, 0x2060, 0xFEFF:
+            continue
+        case 0xFB00: out.append(contentsOf: "ff".unicodeScalars)
+        case 0xFB01: out.append(contentsOf: "fi".unicodeScalars)
+        case 0xFB02: out.append(contentsOf: "fl".unicodeScalars)
+        case 0xFB03: out.append(contentsOf: "ffi".unicodeScalars)
+        case 0xFB04: out.append(contentsOf: "ffl".unicodeScalars)
+        case 0x00...0x1F, 0x7F...0x9F, 0x2028, 0x2029:
+            out.append(" ")
+        default:
+            // Combining marks are kept; they cannot join a form feed or newline because those
+            // are emitted as their own scalars and splitting is done on scalars below.
+            out.append(scalar)
+        }
+    }
+    return String(out)
+}
+
+func trimTrailing(_ s: String) -> String {
+    var result = Substring(s)
+    while let last = result.last, last.isWhitespace { result = result.dropLast() }
+    return String(result)
+}
+
+func isBlank(_ s: String) -> Bool { s.allSatisfy(\.isWhitespace) }
+
+func leadingSpaces(_ s: String) -> Int {
+    var count = 0
+    for character in s {
+        guard character == " " else { break }
+        count += 1
+    }
+    return count
+}
+
+func collapseWhitespace(_ s: String) -> String {
+    s.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+}
+
+func isPageNumber(_ trimmed: String) -> Bool {
+    !trimmed.isEmpty && trimmed.count <= 3 && trimmed.allSatisfy(\.isASCIIDigitCharacter)
+}
+
+extension Character {
+    var isASCIIDigitCharacter: Bool { ("0"..."9").contains(self) }
+}
+
+func containsMonthOrYear(_ s: String) -> Bool {
+    let words = s.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+    return words.contains { word in
+        if word.count == 4, word.allSatisfy(\.isASCIIDigitCharacter) { return true }
+        return word.count >= 3 && CalendarDay.month(named: String(word)) != nil
+            && word.first?.isUppercase == true
+    }
+}
+
+/// Removes a page's running footer / page number and a footnote block at its bottom.
+func cleanPage(_ input: [String]) -> [String] {
+    var lines = input
+    func dropTrailingBlank() {
+        while let last = lines.last, isBlank(last) { lines.removeLast() }
+    }
+    dropTrailingBlank()
+    if let last = lines.last {
+        let trimmed = last.trimmingCharacters(in: .whitespaces)
+        if isPageNumber(trimmed) {
+            lines.removeLast()
+        } else if let match = trimmed.wholeMatch(of: /(.*\S)\s{2,}(\d{1,3})/),
+                  containsMonthOrYear(String(match.1)) {
+            // "20 to 24 January 2025        2" under "Inspection of Harrow local authority ..."
+            lines.removeLast()
+            dropTrailingBlank()
+            if let previous = lines.last {
+                let p = previous.trimmingCharacters(in: .whitespaces).lowercased()
+                if p.hasPrefix("inspection of") || p.contains("visit to") || p.hasPrefix("joint targeted") {
+                    lines.removeLast()
+                }
+            }
+        }
+    }
+    dropTrailingBlank()
+
+    // A footnote block: a line holding only "1", "[1]" or "_____", after a blank line, followed
+    // by text, within the last 15 lines of the page.
+    var cut: Int?
+    let lowest = max(0, lines.count - 15)
+    var index = lines.count - 2
+    while index >= lowest {
+        let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+        let isMarker = (trimmed.count <= 2 && !trimmed.isEmpty && trimmed.allSatisfy(\.isASCIIDigitCharacter))
+            || trimmed.wholeMatch(of: /\[\d{1,2}\]/) != nil
+            || (trimmed.count >= 5 && trimmed.allSatisfy { $0 == "_" })
+        let afterBlank = index == 0 || isBlank(lines[index - 1])
+        if isMarker && afterBlank { cut = index }
+        index -= 1
+    }
+    if let cut { lines.removeSubrange(cut..<lines.count) }
+    dropTrailingBlank()
+    return lines
+}
+
+// MARK: - Heading
+
+struct Heading {
+    var title: String?
+    var localAuthorityFromTitle: String?
+    var localAuthorityLine: String?
+    var isLetter = false
+    /// The page line after the heading block.
+    var endLine = 0
+}
+
+func isLetterTitle(_ trimmed: String) -> Bool {
+    trimmed.prefixMatch(of: /(?i)(monitoring visit|focused visit|joint targeted area inspection|joint area child protection inspection|area send)\b/) != nil
+}
+
+func looksLikeLetter(_ lines: [String]) -> Bool {
+    for line in lines.prefix(60) {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        if isLetterTitle(trimmed) { return true }
+        let lower = trimmed.lowercased()
+        if lower.hasPrefix("dear ") || lower.contains("this letter summarises") { return true }
+    }
+    return false
+}
+
+func readHeading(_ lines: [String]) -> Heading {
+    var heading = Heading()
+    // A letter: the "Monitoring visit to …" line is the title.
+    for (index, line) in lines.prefix(60).enumerated() {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        guard isLetterTitle(trimmed), trimmed.count <= 160 else { continue }
+        var title = trimmed
+        if index + 1 < lines.count {
+            let next = lines[index + 1].trimmingCharacters(in: .whitespaces)
+            if let first = next.first, first.isLowercase, next.count <= 80 { title += " " + next }
+        }
+        heading.title = collapseWhitespace(title)
+        heading.isLetter = true
+        heading.endLine = index + 1
+        if let match = heading.title?.firstMatch(of: /(?i)(?:visit|inspection) (?:to|of|in) (.+?) (?:local authority |council )?children's (?:social care )?services/) {
+            heading.localAuthorityFromTitle = cleanAuthority(String(match.1))
+        }
+        return heading
+    }
+
+    // A report: the first block of non-blank lines before "Inspection dates".
+    guard let first = lines.firstIndex(where: { !isBlank($0) }) else { return heading }
+    var block: [String] = []
+    var index = first
+    while index < lines.count, block.count < 6 {
+        let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
+        let lower = trimmed.lowercased()
+        if trimmed.isEmpty || lower.hasPrefix("inspection date") || lower.hasPrefix("report published")
+            || lower.hasPrefix("lead inspector") || isTableHeader(trimmed)
+        {
+            break
+        }
+        block.append(trimmed)
+        index += 1
+    }
+    heading.endLine = index
+    guard let firstLine = block.first else { return heading }
+    var titleLines = block
+    let firstLower = firstLine.lowercased()
+    let startsLikeTitle = firstLower.hasPrefix("inspection") || firstLower.hasPrefix("re-inspection")
+        || firstLower.hasPrefix("review") || firstLower.hasPrefix("joint")
+    if block.count > 1, !startsLikeTitle, firstLine.count <= 60, !firstLower.contains("inspection") {
+        // "Harrow" / "Birmingham" above "Inspection of children's social care services".
+        heading.localAuthorityLine = cleanAuthority(firstLine)
+        titleLines = Array(block.dropFirst())
+    }
+    let title = joinLines(titleLines)
+    heading.title = title.isEmpty ? nil : title
+    if let title = heading.title,
+       let match = title.firstMatch(of: /(?i)^(?:re-)?inspection of (.+?) (?:local authority |council )?children's (?:social care )?services/)
+    {
+        heading.localAuthorityFromTitle = cleanAuthority(String(match.1))
+    }
+    return heading
+}
+
+func cleanAuthority(_ raw: String) -> String? {
+    var name = collapseWhitespace(raw)
+    for suffix in [" local authority", " Local Authority"] where name.hasSuffix(suffix) {
+        name = String(name.dropLast(suffix.count))
+    }
+    name = name.trimmingCharacters(in: CharacterSet(charactersIn: " ,.:;'\""))
+    guard !name.isEmpty, name.count <= 80, name.first?.isLetter == true else { return nil }
+    return name
+}
+
+// MARK: - Dates
+
+struct DateRange {
+    var start: Date?
+    var end: Date?
+    var source: String
+    var problems: [String] = []
+}
+
+func readInspectionDates(pageText: String, letterText: String) -> DateRange? {
+    if let label = pageText.firstMatch(of: /(?i)inspection dates?\s*:?\s*/) {
+        let rest = String(pageText[label.range.upperBound...].prefix(120))
+        if let range = parseDateRange(atStartOf: rest) { return range }
+        return DateRange(start: nil, end: nil, source: rest,
+                         problems: ["The inspection dates \"\(rest.prefix(60))\" could not be read."])
+    }
+    // Letters: "… the monitoring visit to Harrow children's services on 5 and 6 March 2024."
+    for text in [pageText, letterText] {
+        var searchStart = text.startIndex
+        while searchStart < text.endIndex,
+              let match = text[searchStart...].firstMatch(of: /(?i)\b(?:visit|visited|inspection|inspected|inspectors)\b[^.]{0,160}?\b(?:on|between|from)\s+/)
+        {
+            let rest = String(text[match.range.upperBound...].prefix(120))
+            if let range = parseDateRange(atStartOf: rest) { return range }
+            searchStart = match.range.upperBound
+        }
+    }
+    return nil
+}
+
+/// "20 to 24 January 2025", "27 April to 1 May 2026", "12 September 2016 to 6 October 2016",
+/// "3 March 2015 – 25 March 2015", "5 and 6 March 2024", "30 December 2024 to 3 January 2025",
+/// or one day "5 March 2024".
+func parseDateRange(atStartOf text: String) -> DateRange? {
+    if let m = text.prefixMatch(of: /(?i)(\d{1,2})(?:st|nd|rd|th)?(?:\s+([a-z]{3,9})\.?)?(?:,?\s+(\d{4}))?\s*(?:to|and|until|-|–|—)\s*(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})/) {
+        let source = String(m.0)
+        var range = DateRange(start: nil, end: nil, source: source)
+        guard let endDay = Int(m.4), let endMonth = CalendarDay.month(named: String(m.5)),
+              let endYear = Int(m.6)
+        else { return nil }
+        guard let end = CalendarDay.date(year: endYear, month: endMonth, day: endDay) else {
+            range.problems.append("The inspection end date \"\(source)\" is not a calendar day.")
+            return range
+        }
+        range.end = end
+        var startMonth = endMonth
+        if let name = m.2 {
+            guard let month = CalendarDay.month(named: String(name)) else { return nil }
+            startMonth = month
+        }
+        var startYear = endYear
+        if let year = m.3.flatMap({ Int($0) }) {
+            startYear = year
+        } else if startMonth > endMonth {
+            startYear = endYear - 1  // "30 December to 3 January 2025"
+        }
+        if let startDay = Int(m.1), let start = CalendarDay.date(year: startYear, month: startMonth, day: startDay) {
+            range.start = start
+        } else {
+            range.problems.append("The inspection start date in \"\(source)\" is not a calendar day.")
+        }
+        return range
+    }
+    if let m = text.prefixMatch(of: /(?i)(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})/) {
+        guard let day = Int(m.1), let month = CalendarDay.month(named: String(m.2)), let year = Int(m.3) else {
+            return nil
+        }
+        let source = String(m.0)
+        guard let date = CalendarDay.date(year: year, month: month, day: day) else {
+            return DateRange(start: nil, end: nil, source: source,
+                             problems: ["The inspection date \"\(source)\" is not a calendar day."])
+        }
+        return DateRange(start: date, end: date, source: source)
+    }
+    return nil
+}
+
+// MARK: - Grade table
+
+enum TableMode { case header, sif, generic }
+
+struct TableRow {
+    var label: String
+    var grade: Grade
+    /// 1 for a judgement, 2 for a numbered sub-judgement ("2.1").
+    var depth: Int
+}
+
+struct TableResult {
+    var rows: [TableRow]
+    /// The page line where the table ended (the first line after it).
+    var endLine: Int
+    var warnings: [String]
+}
+
+func isTableHeader(_ line: String) -> Bool {
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    return trimmed.wholeMatch(of: /(?i)judgements?\s+grades?/) != nil
+}
+
+private let gradePhrases: [[String]] = [
+    ["requires", "improvement", "to", "be", "good"],
+    ["require", "improvement", "to", "be", "good"],
+    ["outstanding"], ["good"], ["inadequate"],
+]
+
+/// True when the text is a grade or a piece of a wrapped grade ("Requires improvement to",
+/// "be good"): its words are a contiguous run of one grade phrase.
+func isGradeFragment(_ text: String) -> Bool {
+    let words = text.lowercased()
+        .split(whereSeparator: { !$0.isLetter })
+        .map(String.init)
+    guard !words.isEmpty, words.count <= 5 else { return false }
+    // Letters only, apart from punctuation or a footnote digit.
+    guard text.allSatisfy({ $0.isLetter || $0.isWhitespace || $0.isASCIIDigitCharacter || ".,;:*()".contains($0) })
+    else { return false }
+    for phrase in gradePhrases where words.count <= phrase.count {
+        for offset in 0...(phrase.count - words.count) where Array(phrase[offset..<(offset + words.count)]) == words {
+            return true
+        }
+    }
+    return false
+}
+
+/// Splits a layout line into its label part and its grade column (when the text right of a wide
+/// gap is a grade or a piece of one). A line holding only a grade, indented, is all grade.
+func splitRow(_ line: String) -> (left: String, right: String?) {
+    let trimmed = line.trimmingCharacters(in: .whitespaces)
+    guard !trimmed.isEmpty else { return ("", nil) }
+    let columns = trimmed.split(separator: /\s{2,}/).map { String($0) }
+    if columns.count >= 2 {
+        for k in columns.indices.dropFirst() {
+            let right = columns[k...].joined(separator: " ")
+            if isGradeFragment(right) {
+                return (columns[..<k].joined(separator: " "), right)
+            }
+        }
+    }
+    if isGradeFragment(trimmed), leadingSpaces(line) >= 8 || Grade(text: trimmed) != nil {
+        return ("", trimmed)
+    }
+    return (trimmed, nil)
+}
+
+/// "2.1 Adoption performance" → (2, "Adoption performance"); "1. Children …" → (1, "Children …").
+func splitNumbering(_ label: String) -> (depth: Int, label: String)? {
+    guard let m = label.prefixMatch(of: /(\d{1,2}(?:\.\d{1,2})*)(\.?)\s+/) else { return nil }
+    let number = m.1
+    let parts = number.split(separator: ".")
+    // "1. X" and "2.1 X" are numbering; "16 and 17" is not.
+    guard parts.count >= 2 || !m.2.isEmpty else { return nil }
+    let rest = String(label[m.range.upperBound...])
+    return (parts.count, rest)
+}
+
+func looksLikeJudgementLabel(_ label: String) -> Bool {
+    let lower = label.lowercased()
+    if !JudgementTopic.topics(ofLabel: label).isEmpty { return true }
+    return ["experiences and progress", "impact of", "effectiveness", "judgement"].contains { lower.contains($0) }
+}
+
+func endsSentence(_ s: String) -> Bool {
+    guard let last = s.last else { return false }
+    return ".!?:;".contains(last)
+}
+
+/// Without a header row: the first line (after `from`) with a grade column, and the label lines
+/// just above it.
+func findTableStart(_ lines: [String], from: Int) -> Int? {
+    guard from >= 0, from < lines.count else { return nil }
+    let limit = min(lines.count, from + 60)
+    guard let first = (from..<limit).first(where: { splitRow(lines[$0]).right != nil }) else { return nil }
+    var start = first
+    while start - 1 >= from {
+        let previous = lines[start - 1].trimmingCharacters(in: .whitespaces)
+        if previous.isEmpty || previous.count > 70 || endsSentence(previous) || isTableHeader(previous) { break }
+        start -= 1
+    }
+    return start
+}
+
+func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableResult {
+    var result = TableResult(rows: [], endLine: start, warnings: [])
+    guard start >= 0, start <= lines.count else { return result }
+
+    struct RawRow {
+        var labelParts: [String] = []
+        var gradeParts: [String] = []
+        var gradeText: String { gradeParts.joined(separator: " ") }
+        var hasCompleteGrade: Bool { Grade(text: gradeText) != nil }
+    }
+
+    func finish(_ row: RawRow) {
+        let rawLabel = joinLines(row.labelParts)
+        var depth = 1
+        var label = rawLabel
+        if let numbered = splitNumbering(rawLabel) {
+            depth = numbered.depth
+            label = numbered.label
+        }
+        label = stripFootnoteMarkers(label)
+        guard !row.gradeParts.isEmpty else {
+            if !label.isEmpty { result.warnings.append("Could not read the grade for the judgement \"\(label)\".") }
+            return
+        }
+        let gradeText = collapseWhitespace(row.gradeText)
+        guard let grade = Grade(text: gradeText) else {
+            result.warnings.append("Could not read the grade \"\(gradeText)\" for the judgement \"\(label)\".")
+            return
+        }
+        guard !label.isEmpty else {
+            result.warnings.append("Found the grade \"\(gradeText)\" without a judgement label; it was ignored.")
+            return
+        }
+        if mode == .generic && !looksLikeJudgementLabel(label) {
+            result.warnings.append("\"\(label)\" next to \"\(gradeText)\" does not look like a judgement; it was ignored.")
+            return
+        }
+        if result.rows.count >= 20 {
+            result.warnings.append("More than 20 judgement rows; the rest were ignored.")
+            return
+        }
+        result.rows.append(TableRow(label: label, grade: grade, depth: depth))
+    }
+
+    var index = start
+    scan: while index < lines.count {
+        if isBlank(lines[index]) { index += 1; continue }
+        var group: [Int] = []
+        while index < lines.count, !isBlank(lines[index]) {
+            group.append(index)
+            index += 1
+        }
+        let analysed = group.map { ($0, splitRow(lines[$0])) }
+        let hasGrade = analysed.contains { $0.1.right != nil }
+
+        if !hasGrade {
+            let texts = analysed.map(\.1.left)
+            if texts.allSatisfy(isPageNumber) { result.endLine = index; continue }
+            let label = joinLines(texts)
+            let strippedLabel = splitNumbering(label)?.label ?? label
+            let shortLines = texts.allSatisfy { $0.count <= 75 } && texts.count <= 4
+            if shortLines, looksLikeJudgementLabel(strippedLabel), mode != .generic, result.rows.count < 12,
+               !isTableHeader(label)
+            {
+                result.warnings.append("Could not read the grade for the judgement \"\(stripFootnoteMarkers(strippedLabel))\".")
+                result.endLine = index
+                continue
+            }
+            if isTableHeader(label) { result.endLine = index; continue }
+            result.endLine = group.first ?? index
+            break scan
+        }
+
+        var current: RawRow?
+        for (lineIndex, split) in analysed {
+            if let row = current, split.right == nil, row.hasCompleteGrade,
+               split.left.count > 75 || (endsSentence(split.left) && split.left.count > 40)
+            {
+                // Prose straight after the last row, without a blank line.
+                finish(row)
+                result.endLine = lineIndex
+                return result
+            }
+            if let row = current, !split.left.isEmpty, splitNumbering(split.left) != nil, !row.labelParts.isEmpty {
+                finish(row)
+                current = nil
+            }
+            if let right = split.right, let row = current, row.hasCompleteGrade,
+               Grade(text: row.gradeText + " " + right) == nil
+            {
+                finish(row)
+                current = nil
+            }
+            var row = current ?? RawRow()
+            if !split.left.isEmpty { row.labelParts.append(split.left) }
+            if let right = split.right { row.gradeParts.append(right) }
+            current = row
+        }
+        if let current { finish(current) }
+        result.endLine = index
+    }
+    return result
+}
+
+// MARK: - SIF overall sentence
+
+/// "Children's services in Birmingham are inadequate", "Children's services in Manchester require
+/// improvement to be good", "The overall judgement is that children's services require improvement".
+func readSIFOverallSentence(_ lines: [String], searchLimit: Int) -> (grade: Grade, localAuthority: String?, endLine: Int)? {
+    let limit = min(lines.count, searchLimit)
+    for index in 0..<limit {
+        let lower = lines[index].lowercased()
+        guard lower.contains("children's services") || lower.contains("overall judgement")
+            || lower.contains("overall effectiveness")
+        else { continue }
+        var joined = ""
+        var k = index
+        while k < lines.count, k < index + 4, !isBlank(lines[k]) {
+            joined = collapseWhitespace(joined + " " + lines[k])
+            if let m = joined.firstMatch(of: /(?i)children's services in (.{1,80}?) (are|is|require|requires) (improvement to be good|improvement|outstanding|good|inadequate)\b/) {
+                if let grade = sifGrade(verb: String(m.2), words: String(m.3)) {
+                    return (grade, cleanAuthority(String(m.1)), k)
+                }
+            }
+            if let m = joined.firstMatch(of: /(?i)overall (?:judgement|effectiveness) is that (?:the )?(?:local authority's )?children's services (?:are |is )?(?:judged to )?(?:be )?(are|is|require|requires|)\s*(improvement to be good|improvement|outstanding|good|inadequate)\b/) {
+                if let grade = sifGrade(verb: String(m.1), words: String(m.2)) {
+                    return (grade, nil, k)
+                }
+            }
+            k += 1
+        }
+    }
+    return nil
+}
+
+func sifGrade(verb: String, words: String) -> Grade? {
+    let v = verb.lowercased()
+    let w = words.lowercased()
+    if w.hasPrefix("improvement") {
+        return v.hasPrefix("require") ? .requiresImprovement : nil
+    }
+    guard !v.hasPrefix("require") else { return nil }
+    return Grade(text: w)
+}
+
+// MARK: - Prose
+
+/// Re-joins wrapped lines into one: a line ending in "co-" joins "location" without a space.
+func joinLines<S: Sequence>(_ parts: S) -> String where S.Element == String {
+    var out = ""
+    for part in parts {
+        let piece = collapseWhitespace(part)
+        guard !piece.isEmpty else { continue }
+        if out.isEmpty {
+            out = piece
+        } else if out.hasSuffix("-"), out.dropLast().last?.isLetter == true, piece.first?.isLetter == true {
+            out += piece
+        } else {
+            out += " " + piece
+        }
+    }
+    return out
+}
+
+/// Removes footnote markers glued to a word: "improve?1" → "improve?", "leavers.2" → "leavers.".
+func stripFootnoteMarkers(_ text: String) -> String {
+    text.replacing(/([a-z][.?!]?|\))\d{1,2}(?=[\s,;:]|$)/) { match in String(match.1) }
+}
+
+let bulletCharacters: Set<Character> = ["◼", "■", "●", "•", "▪", "◾", "‣", "⁃", "◦", "○", "➢", "►", "▶", "✓"]
+
+/// The text of a bullet or numbered item, or nil when the line does not start one.
+func itemContent(_ trimmed: String) -> String? {
+    guard let first = trimmed.first else { return nil }
+    let isPrivateUse = first.unicodeScalars.first.map { (0xE000...0xF8FF).contains($0.value) } ?? false
+    if bulletCharacters.contains(first) || isPrivateUse {
+        return String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces)
+    }
+    if "-–*".contains(first), trimmed.dropFirst().first == " " {
+        return String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces)
+    }
+    if let m = trimmed.prefixMatch(of: /\d{1,2}[.)]\s+/) {
+        return String(trimmed[m.range.upperBound...])
+    }
+    return nil
+}
+
+func startsItem(_ trimmed: String) -> Bool { itemContent(trimmed) != nil }
+
+func isImproveHeading(_ trimmed: String) -> Bool {
+    trimmed.wholeMatch(of: /(?i)what (?:needs|does the local authority need|does the lscb need) to improve\s*[?:]?\s*\d{0,2}\s*[?:]?/) != nil
+}
+
+func isNamedHeading(_ trimmed: String) -> Bool {
+    if isImproveHeading(trimmed) { return true }
+    return trimmed.prefixMatch(of: /(?i)(recommendations|contents|the experiences and progress of|the impact of leaders|information about|summary for children|areas for priority action|areas for improvement|headline findings|areas covered|lead inspector|inspection dates?|next steps|yours sincerely|the local authority)\b/) != nil
+        && trimmed.count <= 80
+}
+
+func isSummaryHeading(_ trimmed: String) -> Bool {
+    trimmed.wholeMatch(of: /(?i)(executive summary|summary|summary of findings|overview|overall summary)/) != nil
+}
+
+/// A short line that does not end a sentence, starting with a capital: a heading when it starts
+/// a paragraph.
+func looksLikeHeading(_ trimmed: String) -> Bool {
+    guard let first = trimmed.first, first.isUppercase, trimmed.count <= 60 else { return false }
+    guard let last = trimmed.last else { return false }
+    return !".,;:!?)\"'-".contains(last)
+}
+
+/// Paragraphs from `start` until the next heading.
+func paragraphs(in document: LayoutDocument, from start: Int, skipLeadingSummaryHeading: Bool,
+                maxParagraphs: Int = 25) -> [String] {
+    var result: [String] = []
+    var current: [String] = []
+    var atParagraphStart = true
+    var index = max(0, start)
+    let body = document.body
+    while index < body.count, result.count < maxParagraphs {
+        let line = body[index]
+        if line.isBlank {
+            if !current.isEmpty { result.append(joinLines(current)); current = [] }
+            atParagraphStart = true
+            index += 1
+            continue
+        }
+        if isImproveHeading(line.trimmed) { break }
+        if atParagraphStart {
+            if skipLeadingSummaryHeading, result.isEmpty, current.isEmpty, isSummaryHeading(line.trimmed) {
+                index += 1
+                continue
+            }
+            if isNamedHeading(line.trimmed) || looksLikeHeading(line.trimmed) || startsItem(line.trimmed) { break }
+        }
+        current.append(line.trimmed)
+        atParagraphStart = false
+        index += 1
+    }
+    if !current.isEmpty, result.count < maxParagraphs { result.append(joinLines(current)) }
+    return result.map(stripFootnoteMarkers).filter { !$0.isEmpty }
+}
+
+func readSummary(_ document: LayoutDocument, from start: Int?, isLetter: Bool) -> String? {
+    var found: [String] = []
+    if let start {
+        found = paragraphs(in: document, from: start, skipLeadingSummaryHeading: true)
+    }
+    if found.isEmpty {
+        let headingNames: [String] = isLetter
+            ? ["headline findings", "overview", "summary of findings", "summary"]
+            : ["executive summary", "summary of findings", "overview", "summary"]
+        for name in headingNames {
+            if let index = document.body.firstIndex(where: { $0.trimmed.lowercased() == name }) {
+                found = paragraphs(in: document, from: index + 1, skipLeadingSummaryHeading: false)
+                if !found.isEmpty { break }
+            }
+        }
+    }
+    return found.isEmpty ? nil : found.joined(separator: "\n\n")
+}
+
+func readImprovements(_ document: LayoutDocument) -> [String] {
+    let body = document.body
+    guard let headingIndex = body.firstIndex(where: { isImproveHeading($0.trimmed) })
+        ?? body.firstIndex(where: { $0.trimmed.lowercased() == "recommendations" })
+    else { return [] }
+    var items: [[String]] = []
+    var preamble = 0
+    var index = headingIndex + 1
+    while index < body.count, items.count < 50 {
+        let line = body[index]
+        index += 1
+        if line.isBlank { continue }
+        if let content = itemContent(line.trimmed) {
+            items.append([content])
+        } else if let last = items.indices.last, line.indent > 0 {
+            items[last].append(line.trimmed)
+        } else if items.isEmpty, preamble < 3 {
+            preamble += 1  // "The local authority should:" and the like
+        } else {
+            break
+        }
+    }
+    return items
+        .map { stripFootnoteMarkers(joinLines($0)) }
+        .filter { !$0.isEmpty }
+}
+
+/// Ungraded letters: the sentences of "Headline findings" (or "Overview", "Summary of findings",
+/// "Main findings", "Key findings", "Overall"); without such a section, the sentences after the
+/// "This letter summarises …" paragraph that state progress.
+func readMainConclusions(_ document: LayoutDocument) -> [String] {
+    let names = ["headline findings", "main findings", "key findings", "summary of findings", "overview",
+                 "overall", "findings", "summary", "conclusion", "conclusions"]
+    for name in names {
+        if let index = document.body.firstIndex(where: { $0.trimmed.lowercased() == name }) {
+            let found = paragraphs(in: document, from: index + 1, skipLeadingSummaryHeading: false, maxParagraphs: 4)
+            let result = found.flatMap(sentences(of:))
+            if !result.isEmpty { return Array(result.prefix(12)) }
+        }
+    }
+    guard let introIndex = document.body.firstIndex(where: { $0.trimmed.lowercased().contains("this letter summarises") })
+    else { return [] }
+    let found = paragraphs(in: document, from: introIndex, skipLeadingSummaryHeading: false, maxParagraphs: 6)
+    let keywords = ["progress", "improve", "inadequate", "priority action", "effective", "weak", "strong",
+                    "deteriorat", "sustained", "too slow", "remain"]
+    let candidates = found.dropFirst().flatMap(sentences(of:)).filter { sentence in
+        let lower = sentence.lowercased()
+        return keywords.contains { lower.contains($0) }
+    }
+    return Array(candidates.prefix(6))
+}
+
+/// Splits prose into sentences at ". ", "! ", "? " before a capital, not after "e.g.", "Mr." and
+/// the like.
+func sentences(of text: String) -> [String] {
+    let abbreviations: Set<String> = ["e.g.", "i.e.", "mr.", "mrs.", "ms.", "dr.", "st.", "no.", "etc.", "cf.", "vs."]
+    var result: [String] = []
+    var current = ""
+    var previousWord = ""
+    var pendingBreak = false
+    for character in text {
+        if pendingBreak {
+            if character == " " { continue }
+            if character.isUppercase || character == "'" || character == "\"" || character.isNumber {
+                let sentence = current.trimmingCharacters(in: .whitespaces)
+                if !sentence.isEmpty { result.append(sentence) }
+                current = ""
+                previousWord = ""
+            } else {
+                current.append(" ")
+            }
+            pendingBreak = false
+        }
+        if character == " " {
+            let word = previousWord.lowercased()
+            if let last = word.last, ".!?".contains(last) || (word.count >= 2 && word.hasSuffix(".\"")),
+               !abbreviations.contains(word)
+            {
+                pendingBreak = true
+                previousWord = ""
+                continue
+            }
+            previousWord = ""
+            current.append(character)
+        } else {
+            previousWord.append(character)
+            current.append(character)
+        }
+    }
+    let tail = current.trimmingCharacters(in: .whitespaces)
+    if !tail.isEmpty { result.append(tail) }
+    return result
+}

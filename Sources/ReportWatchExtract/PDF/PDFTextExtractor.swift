@@ -1,0 +1,241 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a PDF's text could not be extracted. pdftotext's own message is kept in `stderr`.
+public enum PDFTextError: Error, CustomStringConvertible, Sendable, Equatable {
+    /// The pdftotext executable was not found (on PATH, or at the given path).
+    case notFound(executable: String)
+    /// The PDF file does not exist.
+    case inputNotFound(path: String)
+    /// The child process could not be started.
+    case launchFailed(executable: String, message: String)
+    /// pdftotext ran longer than the timeout and was killed (SIGKILL).
+    case timedOut(path: String, after: Duration)
+    /// pdftotext exited with a non-zero status: 1 could not open or parse the PDF (corrupt, not
+    /// a PDF), 2 could not write the output, 3 permissions (encrypted), 99 other.
+    case failed(path: String, status: Int32, stderr: String)
+    /// pdftotext died from a signal; SIGABRT / SIGSEGV usually mean the memory limit was hit.
+    case killedBySignal(path: String, signal: Int32, stderr: String)
+    /// pdftotext exited 0 but wrote no output file.
+    case outputMissing(path: String, stderr: String)
+
+    public var description: String {
+        switch self {
+        case .notFound(let executable):
+            return "pdftotext not found: \(executable) (install poppler-utils)"
+        case .inputNotFound(let path):
+            return "PDF not found: \(path)"
+        case .launchFailed(let executable, let message):
+            return "could not start \(executable): \(message)"
+        case .timedOut(let path, let after):
+            return "pdftotext timed out after \(after) on \(path) and was killed"
+        case .failed(let path, let status, let stderr):
+            let meaning: String
+            switch status {
+            case 1: meaning = "the PDF could not be opened or parsed"
+            case 2: meaning = "the output file could not be written"
+            case 3: meaning = "the PDF does not permit text extraction"
+            case 126, 127: meaning = "the command could not be run"
+            default: meaning = "error"
+            }
+            return "pdftotext failed on \(path) with status \(status) (\(meaning))"
+                + (stderr.isEmpty ? "" : ": \(stderr)")
+        case .killedBySignal(let path, let signal, let stderr):
+            return "pdftotext was killed by signal \(signal) on \(path) (memory limit exceeded or crash)"
+                + (stderr.isEmpty ? "" : ": \(stderr)")
+        case .outputMissing(let path, let stderr):
+            return "pdftotext wrote no text for \(path)" + (stderr.isEmpty ? "" : ": \(stderr)")
+        }
+    }
+}
+
+/// Extracts a PDF's text with poppler's `pdftotext -layout -enc UTF-8`, in a child process that
+/// runs under a virtual-memory limit (`ulimit -v` in `/bin/sh`, which then `exec`s pdftotext) and
+/// is killed with SIGKILL when the timeout passes. Output goes to a temporary file (no pipe to
+/// fill and deadlock), removed afterwards. The wait does not block a Swift concurrency thread:
+/// the process's termination handler resumes a continuation.
+public struct PDFTextExtractor: Sendable {
+    public var executable: String
+    public var timeout: Duration
+    /// Virtual memory limit for pdftotext; 0 or less means none.
+    public var memoryLimitBytes: Int
+
+    public init(executable: String = "pdftotext", timeout: Duration = .seconds(30), memoryLimitBytes: Int = 512 << 20) {
+        self.executable = executable
+        self.timeout = timeout
+        self.memoryLimitBytes = memoryLimitBytes
+    }
+
+    public func text(ofPDFAt path: String) async throws -> String {
+        let executablePath = try resolveExecutable()
+        let fileManager = FileManager.default
+        guard fileManager.fileExists(atPath: path) else { throw PDFTextError.inputNotFound(path: path) }
+
+        let unique = UUID().uuidString
+        let temporary = fileManager.temporaryDirectory
+        let outputURL = temporary.appendingPathComponent("reportwatch-pdftotext-\(unique).txt")
+        let stderrURL = temporary.appendingPathComponent("reportwatch-pdftotext-\(unique).err")
+        defer {
+            try? fileManager.removeItem(at: outputURL)
+            try? fileManager.removeItem(at: stderrURL)
+        }
+        guard fileManager.createFile(atPath: stderrURL.path, contents: nil),
+              let stderrHandle = try? FileHandle(forWritingTo: stderrURL)
+        else {
+            throw PDFTextError.launchFailed(executable: executablePath, message: "cannot create a temporary file in \(temporary.path)")
+        }
+
+        // A path starting with "-" would be read as an option.
+        let inputArgument = path.hasPrefix("-") ? "./" + path : path
+        let script: String
+        if memoryLimitBytes > 0 {
+            let kilobytes = max(1, memoryLimitBytes / 1024)
+            script = "ulimit -v \(kilobytes) && exec \"$0\" \"$@\""
+        } else {
+            script = "exec \"$0\" \"$@\""
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", script, executablePath, "-layout", "-enc", "UTF-8", inputArgument, outputURL.path]
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = stderrHandle
+
+        let control = ChildControl()
+        let timeout = self.timeout
+        let timer = Task {
+            do {
+                try await Task.sleep(for: timeout)
+                control.kill(because: .timeout)
+            } catch {
+                // Cancelled: the process finished first.
+            }
+        }
+        defer { timer.cancel() }
+
+        let outcome: ChildOutcome = try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ChildOutcome, Error>) in
+                process.terminationHandler = { finished in
+                    control.finished()
+                    continuation.resume(returning: ChildOutcome(status: finished.terminationStatus,
+                                                                bySignal: finished.terminationReason == .uncaughtSignal))
+                }
+                do {
+                    try process.run()
+                } catch {
+                    process.terminationHandler = nil
+                    control.finished()
+                    continuation.resume(throwing: PDFTextError.launchFailed(executable: executablePath,
+                                                                            message: "\(error)"))
+                    return
+                }
+                control.started(pid: process.processIdentifier)
+            }
+        } onCancel: {
+            control.kill(because: .cancelled)
+        }
+        try? stderrHandle.close()
+
+        let stderr = Self.readTail(of: stderrURL, maxBytes: 8 * 1024)
+        switch control.killReason {
+        case .timeout: throw PDFTextError.timedOut(path: path, after: timeout)
+        case .cancelled: throw CancellationError()
+        case nil: break
+        }
+        if outcome.bySignal {
+            throw PDFTextError.killedBySignal(path: path, signal: outcome.status, stderr: stderr)
+        }
+        guard outcome.status == 0 else {
+            throw PDFTextError.failed(path: path, status: outcome.status, stderr: stderr)
+        }
+        guard let data = try? Data(contentsOf: outputURL) else {
+            throw PDFTextError.outputMissing(path: path, stderr: stderr)
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    func resolveExecutable() throws -> String {
+        let fileManager = FileManager.default
+        if executable.contains("/") {
+            guard fileManager.isExecutableFile(atPath: executable) else {
+                throw PDFTextError.notFound(executable: executable)
+            }
+            return executable
+        }
+        let searchPath = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for directory in searchPath.split(separator: ":") where !directory.isEmpty {
+            let candidate = String(directory) + "/" + executable
+            if fileManager.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        throw PDFTextError.notFound(executable: executable)
+    }
+
+    static func readTail(of url: URL, maxBytes: Int) -> String {
+        guard let data = try? Data(contentsOf: url) else { return "" }
+        let tail = data.count > maxBytes ? data.suffix(maxBytes) : data
+        return String(decoding: tail, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+private struct ChildOutcome: Sendable {
+    var status: Int32
+    var bySignal: Bool
+}
+
+/// Shared between the waiting task, the timer and the cancellation handler: knows the child's
+/// pid while it runs and kills it at most once, never after it was reaped.
+private final class ChildControl: @unchecked Sendable {
+    enum KillReason { case timeout, cancelled }
+
+    private let lock = NSLock()
+    private var pid: Int32 = 0
+    private var isFinished = false
+    private var reason: KillReason?
+
+    var killReason: KillReason? {
+        lock.lock()
+        defer { lock.unlock() }
+        return reason
+    }
+
+    func started(pid: Int32) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !isFinished else { return }
+        self.pid = pid
+        if reason != nil, pid > 0 { _ = sendKill(pid) }
+    }
+
+    func finished() {
+        lock.lock()
+        defer { lock.unlock() }
+        isFinished = true
+        pid = 0
+    }
+
+    func kill(because why: KillReason) {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !isFinished, reason == nil else { return }
+        reason = why
+        if pid > 0 { _ = sendKill(pid) }
+    }
+
+    private func sendKill(_ pid: Int32) -> Int32 {
+        #if canImport(Glibc)
+        return Glibc.kill(pid, SIGKILL)
+        #elseif canImport(Musl)
+        return Musl.kill(pid, SIGKILL)
+        #elseif canImport(Darwin)
+        return Darwin.kill(pid, SIGKILL)
+        #else
+        return -1
+        #endif
+    }
+}

@@ -1,0 +1,94 @@
+import CCurl
+
+/// One transfer in flight: its easy handle, what it received and who awaits it.
+///
+/// While a transfer is in the multi handle only the engine's thread touches it; the awaiting
+/// task reads it after the continuation resumes, so access never overlaps.
+final class Transfer: @unchecked Sendable {
+    enum Outcome: Sendable {
+        case finished(CURLcode)
+        case cancelled
+    }
+
+    let easy: CurlEasy
+    let maxBodyBytes: Int
+    private(set) var body: [UInt8] = []
+    private(set) var headers: [(name: String, value: String)] = []
+    /// Set when the write callback refused bytes past `maxBodyBytes`.
+    private(set) var exceededSizeLimit = false
+    private var upload: [UInt8]
+    private var uploadOffset = 0
+    var continuation: CheckedContinuation<Outcome, Never>?
+    /// Guarded by the engine's lock.
+    var isCancelled = false
+
+    init(easy: CurlEasy, maxBodyBytes: Int, upload: [UInt8] = []) throws {
+        self.easy = easy
+        self.maxBodyBytes = maxBodyBytes
+        self.upload = upload
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        try easy.set(CURLOPT_WRITEFUNCTION, callback: { buffer, size, count, userdata in
+            guard let userdata, let buffer else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+            return transfer.receive(UnsafeRawBufferPointer(start: buffer, count: size * count))
+        })
+        try easy.set(CURLOPT_WRITEDATA, pointer: me)
+        try easy.set(CURLOPT_HEADERFUNCTION, callback: { buffer, size, count, userdata in
+            guard let userdata, let buffer else { return 0 }
+            let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+            transfer.receiveHeader(UnsafeRawBufferPointer(start: buffer, count: size * count))
+            return size * count
+        })
+        try easy.set(CURLOPT_HEADERDATA, pointer: me)
+        if !upload.isEmpty {
+            try easy.set(CURLOPT_READFUNCTION, callback: { buffer, size, count, userdata in
+                guard let userdata, let buffer else { return rw_read_abort() }
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.send(into: UnsafeMutableRawBufferPointer(start: buffer, count: size * count))
+            })
+            try easy.set(CURLOPT_READDATA, pointer: me)
+        }
+    }
+
+    /// Decoded body bytes. Refusing them (returning less than offered) makes libcurl stop with
+    /// `CURLE_WRITE_ERROR`: the size limit holds even when Content-Length lied or a small
+    /// compressed body inflates into a huge one.
+    private func receive(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard body.count + bytes.count <= maxBodyBytes else {
+            exceededSizeLimit = true
+            return rw_write_abort()
+        }
+        body.append(contentsOf: bytes)
+        return bytes.count
+    }
+
+    private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if line.hasPrefix("HTTP/") {
+            // A new response (after a redirect or a 100 Continue): only the last one's headers count.
+            headers.removeAll(keepingCapacity: true)
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = String(line[..<colon]).trimmingCharacters(in: .whitespaces)
+        let value = String(line[line.index(after: colon)...]).trimmingCharacters(in: .whitespaces)
+        headers.append((name, value))
+    }
+
+    private func send(into buffer: UnsafeMutableRawBufferPointer) -> Int {
+        let count = min(buffer.count, upload.count - uploadOffset)
+        guard count > 0 else { return 0 }
+        upload.withUnsafeBytes { source in
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[uploadOffset..<(uploadOffset + count)]))
+        }
+        uploadOffset += count
+        return count
+    }
+
+    func complete(_ outcome: Outcome) {
+        continuation?.resume(returning: outcome)
+        continuation = nil
+    }
+}
+
+import Foundation

@@ -1,0 +1,48 @@
+import Foundation
+import GRDB
+import ReportWatchCore
+
+/// reportwatch's state in one SQLite file, in WAL mode: per-source fetch state and health, the
+/// current items and their history, and the alert outbox.
+///
+/// Everything one pass of a source learns, and the alerts it causes, is written by one call to
+/// ``write(_:)``: one transaction, so a crash leaves either all of it or none.
+public final class Store: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // A committed transaction survives a power cut, not only a crash of the process.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// The database file inside a state directory, which is created if missing.
+    public static func open(stateDirectory: String) throws -> Store {
+        try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
+        return try Store(path: (stateDirectory as NSString).appendingPathComponent("reportwatch.sqlite"))
+    }
+
+    /// Runs `body` in one write transaction; it commits when `body` returns and rolls back when
+    /// it throws.
+    public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try pool.write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// Runs `body` on a consistent snapshot.
+    public func read<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
+        try pool.read { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" for a sound file.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+import GRDB
+import ReportWatchCore
+
+/// The operations on reportwatch's state, inside one transaction of ``Store``.
+public struct StoreTransaction {
+    let db: Database
+
+    // MARK: Source state
+
+    public func sourceState(_ sourceID: String) throws -> SourceState? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM source_state WHERE source_id = ?", arguments: [sourceID]) else {
+            return nil
+        }
+        return SourceState(
+            sourceID: row["source_id"],
+            etag: row["etag"],
+            lastModified: row["last_modified"],
+            baselineAt: Self.date(row["baseline_at"]),
+            lastCheckAt: Self.date(row["last_check_at"]),
+            lastSuccessAt: Self.date(row["last_success_at"]),
+            lastChangeAt: Self.date(row["last_change_at"]),
+            nextCheckAt: Self.date(row["next_check_at"]),
+            consecutiveFailures: row["consecutive_failures"],
+            health: SourceState.Health(rawValue: row["health"]) ?? .ok,
+            lastError: row["last_error"],
+            itemCount: row["item_count"]
+        )
+    }
+
+    public func allSourceStates() throws -> [SourceState] {
+        try String.fetchAll(db, sql: "SELECT source_id FROM source_state ORDER BY source_id").compactMap { try sourceState($0) }
+    }
+
+    public func save(_ state: SourceState) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO source_state (source_id, etag, last_modified, baseline_at, last_check_at, last_success_at,
+                    last_change_at, next_check_at, consecutive_failures, health, last_error, item_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(source_id) DO UPDATE SET
+                    etag = excluded.etag, last_modified = excluded.last_modified, baseline_at = excluded.baseline_at,
+                    last_check_at = excluded.last_check_at, last_success_at = excluded.last_success_at,
+                    last_change_at = excluded.last_change_at, next_check_at = excluded.next_check_at,
+                    consecutive_failures = excluded.consecutive_failures, health = excluded.health,
+                    last_error = excluded.last_error, item_count = excluded.item_count
+                """,
+            arguments: [
+                state.sourceID, state.etag, state.lastModified, Self.seconds(state.baselineAt), Self.seconds(state.lastCheckAt),
+                Self.seconds(state.lastSuccessAt), Self.seconds(state.lastChangeAt), Self.seconds(state.nextCheckAt),
+                state.consecutiveFailures, state.health.rawValue, state.lastError, state.itemCount,
+            ])
+    }
+
+    // MARK: Items
+
+    /// The items the source lists now (not those removed).
+    public func currentItems(_ sourceID: String) throws -> [String: Item] {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT key, fields FROM items WHERE source_id = ? AND removed_at IS NULL", arguments: [sourceID])
+        var items: [String: Item] = [:]
+        items.reserveCapacity(rows.count)
+        for row in rows {
+            let key: String = row["key"]
+            items[key] = Item(key: key, fields: try Self.decodeFields(row["fields"]))
+        }
+        return items
+    }
+
+    /// Records a successful pass: every item seen now is current (inserted, updated, or brought
+    /// back), every item in `removed` is marked removed, and each change goes into the history.
+    public func recordItems(_ sourceID: String, seen items: [Item], changes: [Change], alertIDs: [String: String], at date: Date) throws {
+        let now = date.timeIntervalSince1970
+        for item in items {
+            try db.execute(
+                sql: """
+                    INSERT INTO items (source_id, key, fields, first_seen, last_seen, removed_at) VALUES (?, ?, ?, ?, ?, NULL)
+                    ON CONFLICT(source_id, key) DO UPDATE SET
+                        fields = excluded.fields, last_seen = excluded.last_seen, removed_at = NULL,
+                        first_seen = CASE WHEN items.removed_at IS NULL THEN items.first_seen ELSE excluded.first_seen END
+                    """,
+                arguments: [sourceID, item.key, try Self.encode(item.fields), now, now])
+        }
+        for change in changes {
+            if case .removed(let item) = change {
+                try db.execute(
+                    sql: "UPDATE items SET removed_at = ? WHERE source_id = ? AND key = ?",
+                    arguments: [now, sourceID, item.key])
+            }
+            try db.execute(
+                sql: "INSERT INTO item_history (source_id, key, event, detail, detected_at, alert_id) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [sourceID, change.key, change.event.rawValue, try Self.detail(of: change), now, alertIDs[change.key]])
+        }
+    }
+
+    public func history(_ sourceID: String, limit: Int = 100) throws -> [HistoryEntry] {
+        try Row.fetchAll(
+            db,
+            sql: "SELECT key, event, detail, detected_at, alert_id FROM item_history WHERE source_id = ? ORDER BY id DESC LIMIT ?",
+            arguments: [sourceID, limit]
+        ).map { row in
+            HistoryEntry(
+                key: row["key"], event: row["event"], detail: row["detail"],
+                detectedAt: Date(timeIntervalSince1970: row["detected_at"]), alertID: row["alert_id"])
+        }
+    }
+
+    // MARK: Outbox
+
+    /// Adds an alert to the outbox, pending for each of `channels`.
+    public func enqueue(_ alert: Alert, for channels: [String]) throws {
+        let body = String(decoding: try Alert.jsonEncoder().encode(alert), as: UTF8.self)
+        try db.execute(
+            sql: "INSERT INTO alerts (id, source_id, event, detected_at, body) VALUES (?, ?, ?, ?, ?)",
+            arguments: [alert.id, alert.source, alert.event.rawValue, alert.detectedAt.timeIntervalSince1970, body])
+        for channel in channels {
+            try db.execute(
+                sql: "INSERT INTO deliveries (alert_id, channel_id, next_attempt_at) VALUES (?, ?, ?)",
+                arguments: [alert.id, channel, alert.detectedAt.timeIntervalSince1970])
+        }
+    }
+
+    /// Pending deliveries for a channel, oldest alert first. With `dueBy`, only those whose next
+    /// attempt is due by then.
+    public func pendingDeliveries(channel: String, dueBy date: Date?, limit: Int = 100) throws -> [PendingDelivery] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.body, d.channel_id, d.attempts, d.next_attempt_at, d.last_error
+                FROM deliveries d JOIN alerts a ON a.id = d.alert_id
+                WHERE d.channel_id = ? AND d.state = 'pending' AND (? IS NULL OR d.next_attempt_at <= ?)
+                ORDER BY a.seq LIMIT ?
+                """,
+            arguments: [channel, date?.timeIntervalSince1970, date?.timeIntervalSince1970, limit])
+        return try rows.map { row in
+            let body: String = row["body"]
+            return PendingDelivery(
+                alert: try Alert.jsonDecoder().decode(Alert.self, from: Data(body.utf8)),
+                channelID: row["channel_id"],
+                attempts: row["attempts"],
+                nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
+                lastError: row["last_error"])
+        }
+    }
+
+    /// The earliest time any pending delivery of the channel is due, if any.
+    public func nextDeliveryDue(channel: String) throws -> Date? {
+        try Double.fetchOne(
+            db, sql: "SELECT MIN(next_attempt_at) FROM deliveries WHERE channel_id = ? AND state = 'pending'", arguments: [channel]
+        ).map(Date.init(timeIntervalSince1970:))
+    }
+
+    public func markDelivered(alertID: String, channel: String, at date: Date) throws {
+        try db.execute(
+            sql: "UPDATE deliveries SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE alert_id = ? AND channel_id = ?",
+            arguments: [date.timeIntervalSince1970, alertID, channel])
+    }
+
+    public func markFailed(alertID: String, channel: String, error: String, nextAttemptAt: Date) throws {
+        try db.execute(
+            sql: "UPDATE deliveries SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE alert_id = ? AND channel_id = ?",
+            arguments: [error, nextAttemptAt.timeIntervalSince1970, alertID, channel])
+    }
+
+    /// Gives up on a delivery: it stays as a dead-letter record with its last error.
+    public func markDead(alertID: String, channel: String, error: String) throws {
+        try db.execute(
+            sql: "UPDATE deliveries SET state = 'dead', attempts = attempts + 1, last_error = ? WHERE alert_id = ? AND channel_id = ?",
+            arguments: [error, alertID, channel])
+    }
+
+    public func deliveryState(alertID: String, channel: String) throws -> String? {
+        try String.fetchOne(
+            db, sql: "SELECT state FROM deliveries WHERE alert_id = ? AND channel_id = ?", arguments: [alertID, channel])
+    }
+
+    public func outboxSummary() throws -> [OutboxSummary] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT channel_id,
+                    SUM(state = 'pending' AND attempts = 0) AS pending,
+                    SUM(state = 'pending' AND attempts > 0) AS retrying,
+                    SUM(state = 'dead') AS dead,
+                    SUM(state = 'delivered') AS delivered,
+                    MIN(CASE WHEN state = 'pending' THEN (SELECT detected_at FROM alerts WHERE alerts.id = alert_id) END) AS oldest,
+                    (SELECT last_error FROM deliveries d2 WHERE d2.channel_id = deliveries.channel_id
+                        AND d2.last_error IS NOT NULL ORDER BY d2.next_attempt_at DESC LIMIT 1) AS last_error
+                FROM deliveries GROUP BY channel_id ORDER BY channel_id
+                """
+        ).map { row in
+            OutboxSummary(
+                channelID: row["channel_id"], pending: row["pending"], retrying: row["retrying"], dead: row["dead"],
+                delivered: row["delivered"], oldestPendingAt: Self.date(row["oldest"]), lastError: row["last_error"])
+        }
+    }
+
+    public func alert(id: String) throws -> Alert? {
+        guard let body = try String.fetchOne(db, sql: "SELECT body FROM alerts WHERE id = ?", arguments: [id]) else { return nil }
+        return try Alert.jsonDecoder().decode(Alert.self, from: Data(body.utf8))
+    }
+
+    /// Alerts newest first, for the Atom feed and `history`.
+    public func recentAlerts(limit: Int, sources: Set<String>? = nil) throws -> [Alert] {
+        try String.fetchAll(db, sql: "SELECT body FROM alerts ORDER BY seq DESC LIMIT ?", arguments: [limit]).map {
+            try Alert.jsonDecoder().decode(Alert.self, from: Data($0.utf8))
+        }
+    }
+
+    // MARK: Encoding
+
+    static func seconds(_ date: Date?) -> Double? { date?.timeIntervalSince1970 }
+
+    static func date(_ seconds: Double?) -> Date? { seconds.map(Date.init(timeIntervalSince1970:)) }
+
+    static func encode(_ fields: [String: String]) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(fields), as: UTF8.self)
+    }
+
+    static func decodeFields(_ text: String) throws -> [String: String] {
+        try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
+    }
+
+    static func detail(of change: Change) throws -> String? {
+        switch change {
+        case .added(let item), .removed(let item):
+            return try encode(item.fields)
+        case .changed(_, _, let fields):
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(fields), as: UTF8.self)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ReportWatchDaemon
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: ArgumentHelp(
+        "The config file.",
+        discussion: "Default: $CONFIGURATION_DIRECTORY/reportwatch.yaml under systemd, else /etc/reportwatch/reportwatch.yaml.",
+        valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Least severe log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: Logger.Level = .info
+
+    @Option(help: ArgumentHelp("Log line format: text or json.", valueName: "format"))
+    var logFormat: ServiceLogHandler.Format = .text
+
+    var configPath: String {
+        if let config { return config }
+        if let directory = ProcessInfo.processInfo.environment["CONFIGURATION_DIRECTORY"] {
+            return (directory as NSString).appendingPathComponent("reportwatch.yaml")
+        }
+        return "/etc/reportwatch/reportwatch.yaml"
+    }
+
+    /// Loads the config, or prints every error (file, line and key) and exits with EX_CONFIG.
+    func loadConfiguration() throws -> Configuration {
+        do {
+            return try Configuration.load(file: configPath)
+        } catch {
+            printError(error.description)
+            throw ExitCode(78)
+        }
+    }
+
+    func makeLogger() -> Logger {
+        let journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        let level = logLevel
+        let format = logFormat
+        LoggingSystem.bootstrap { label in
+            ServiceLogHandler(label: label, level: level, format: format, journal: journal)
+        }
+        return Logger(label: "reportwatch")
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension ServiceLogHandler.Format: ExpressibleByArgument {}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+}

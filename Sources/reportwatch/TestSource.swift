@@ -1,0 +1,35 @@
+import ArgumentParser
+import ReportWatchDaemon
+
+struct TestSource: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "test-source",
+        abstract: "Fetch and read one source and print its items. Changes nothing.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Argument(help: "The id of the source to test.")
+    var id: String
+
+    func run() async throws {
+        let configuration = try options.loadConfiguration()
+        guard let source = configuration.source(id) else {
+            printError("\(configuration.file): no source has the id '\(id)' (sources: \(configuration.sources.map(\.id).joined(separator: ", ")))")
+            throw ExitCode(1)
+        }
+        let logger = options.makeLogger()
+        switch try await Runtime.testSource(source, configuration: configuration, logger: logger) {
+        case .items(let items):
+            print("\(source.id): \(items.count) items from \(source.url)")
+            for item in items {
+                print("- key: \(item.key)")
+                for (name, value) in item.fields.sorted(by: { $0.key < $1.key }) {
+                    print("  \(name): \(value)")
+                }
+            }
+        case .failure(let failure):
+            printError("\(source.id): \(failure)")
+            throw ExitCode(1)
+        }
+    }
+}

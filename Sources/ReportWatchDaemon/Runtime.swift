@@ -95,6 +95,9 @@ public final class Runtime: Sendable {
             return .failure(SourceFailure(.httpStatus, "HTTP \(response.status)"))
         }
         let page = Page(url: response.url, status: response.status, contentType: response.header("Content-Type"), body: response.body)
-        return source.read(page)
+        let context = SourceContext(
+            fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
+            previousItems: [:], isBaseline: true, storedDocuments: [:])
+        return await source.read(page, context: context)
     }
 }

@@ -60,6 +60,22 @@ extension Store {
                 CREATE INDEX deliveries_due ON deliveries(channel_id, state, next_attempt_at);
                 """)
         }
+        migrator.registerMigration("v2-documents") { db in
+            try db.execute(sql: """
+                CREATE TABLE documents (
+                    source_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    url TEXT NOT NULL,
+                    sha256 TEXT,
+                    path TEXT,
+                    published REAL,
+                    findings TEXT,
+                    error TEXT,
+                    fetched_at REAL NOT NULL,
+                    PRIMARY KEY (source_id, key)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -105,6 +105,37 @@ public struct StoreTransaction {
         }
     }
 
+    // MARK: Documents
+
+    /// The documents stored for a source, by item key.
+    public func documents(_ sourceID: String) throws -> [String: StoredDocument] {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM documents WHERE source_id = ?", arguments: [sourceID])
+        var result: [String: StoredDocument] = [:]
+        for row in rows {
+            let findings: String? = row["findings"]
+            let document = StoredDocument(
+                key: row["key"], url: row["url"], sha256: row["sha256"], path: row["path"],
+                published: Self.date(row["published"]),
+                findings: try findings.map { try JSONDecoder().decode(ReportFindings.self, from: Data($0.utf8)) },
+                error: row["error"], fetchedAt: Date(timeIntervalSince1970: row["fetched_at"]))
+            result[document.key] = document
+        }
+        return result
+    }
+
+    public func save(_ document: StoredDocument, for sourceID: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let findings = try document.findings.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try db.execute(
+            sql: """
+                INSERT OR REPLACE INTO documents (source_id, key, url, sha256, path, published, findings, error, fetched_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [sourceID, document.key, document.url, document.sha256, document.path, Self.seconds(document.published),
+                        findings, document.error, document.fetchedAt.timeIntervalSince1970])
+    }
+
     // MARK: Outbox
 
     /// Adds an alert to the outbox, pending for each of `channels`.

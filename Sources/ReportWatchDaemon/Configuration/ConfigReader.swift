@@ -22,7 +22,6 @@ struct ConfigReader {
     static let commonSourceKeys = [
         "id", "name", "kind", "url", "interval", "jitter", "failures_before_alert", "politeness", "keywords", "ignore_fields",
     ]
-    static let sourceKeysByKind = ["html": ["items", "fields"]]
     static let commonChannelKeys = ["id", "kind", "sources", "events"]
     static let channelKeysByKind = ["jsonl": ["path"]]
 
@@ -107,18 +106,17 @@ struct ConfigReader {
         let kind = required(string(map, "kind", at: path), map, "kind", at: path)
         let url = required(url(map, "url", at: path), map, "url", at: path)
         var allowed = Self.commonSourceKeys
-        if let kind {
-            if let specific = Self.sourceKeysByKind[kind] {
-                allowed += specific
-            } else if let node = map.value(for: "kind") {
-                errors.append(error(node, "\(path).kind", "unknown source kind '\(kind)'",
-                                    suggestion: Self.suggest(kind, among: Array(Self.sourceKeysByKind.keys))))
-            }
+        let registration = kind.flatMap(SourceKindRegistry.registration)
+        if let registration {
+            allowed += registration.keys
+        } else if let kind, let node = map.value(for: "kind") {
+            errors.append(error(node, "\(path).kind", "unknown source kind '\(kind)'",
+                                suggestion: Self.suggest(kind, among: SourceKindRegistry.all.map(\.name))))
         }
         checkKeys(map, allowed: allowed, at: path)
-        guard let id, let kind, let url, let sourceKind = sourceKind(kind, map, at: path) else { return nil }
+        guard let id, let url, let registration, let sourceKind = registration.build(&self, map, path) else { return nil }
 
-        var source = SourceConfiguration(id: id, kind: sourceKind, url: url)
+        var source = SourceConfiguration(id: id, kind: sourceKind, kindName: registration.name, url: url)
         source.line = node.mark?.line ?? 0
         source.name = string(map, "name", at: path) ?? id
         if let interval = duration(map, "interval", at: path) {
@@ -135,33 +133,6 @@ struct ConfigReader {
         source.keywords = strings(map, "keywords", at: path) ?? []
         source.ignoreFields = Set(strings(map, "ignore_fields", at: path) ?? [])
         return source
-    }
-
-    private mutating func sourceKind(_ kind: String, _ map: Node.Mapping, at path: String) -> SourceConfiguration.Kind? {
-        switch kind {
-        case "html":
-            let items = required(string(map, "items", at: path), map, "items", at: path)
-            let fields = required(stringMap(map, "fields", at: path), map, "fields", at: path)
-            guard let items, let fields else { return nil }
-            if !fields.contains(where: { $0.key == "key" }), let node = map.value(for: "fields") {
-                errors.append(error(node, "\(path).fields", "a 'key' field is required: it identifies each item",
-                                    suggestion: "for example key: \"a/@href\""))
-                return nil
-            }
-            let itemsExpression = xpath(items, map.value(for: "items"), at: "\(path).items")
-            var compiled: [HTMLItemExtractor.Field] = []
-            let fieldNodes = map.value(for: "fields")?.mapping
-            for field in fields {
-                let valueNode = fieldNodes?.value(for: field.key)
-                if let expression = xpath(field.value, valueNode, at: "\(path).fields.\(field.key)") {
-                    compiled.append(HTMLItemExtractor.Field(name: field.key, expression: expression))
-                }
-            }
-            guard let itemsExpression, compiled.count == fields.count else { return nil }
-            return .html(HTMLItemExtractor(items: itemsExpression, fields: compiled))
-        default:
-            return nil
-        }
     }
 
     private mutating func channel(_ node: Node, at path: String, sourceIDs: Set<String>) -> ChannelConfiguration? {
@@ -224,7 +195,7 @@ struct ConfigReader {
 
     // MARK: Values
 
-    private mutating func identifier(_ map: Node.Mapping, at path: String) -> String? {
+    mutating func identifier(_ map: Node.Mapping, at path: String) -> String? {
         guard let id = required(string(map, "id", at: path), map, "id", at: path) else { return nil }
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
         guard !id.isEmpty, id.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) }) else {
@@ -234,7 +205,7 @@ struct ConfigReader {
         return id
     }
 
-    private mutating func required<T>(_ value: T?, _ map: Node.Mapping, _ key: String, at path: String) -> T? {
+    mutating func required<T>(_ value: T?, _ map: Node.Mapping, _ key: String, at path: String) -> T? {
         if value == nil, map.value(for: key) == nil {
             errors.append(ConfigError(
                 file: file, line: map.mark?.line, column: map.mark?.column, key: Self.join(path, key),
@@ -243,7 +214,7 @@ struct ConfigReader {
         return value
     }
 
-    private mutating func mapping(_ node: Node, at path: String) -> Node.Mapping? {
+    mutating func mapping(_ node: Node, at path: String) -> Node.Mapping? {
         guard let map = node.mapping else {
             errors.append(error(node, path.isEmpty ? nil : path, "expected a mapping of keys to values"))
             return nil
@@ -251,7 +222,7 @@ struct ConfigReader {
         return map
     }
 
-    private mutating func sequence(_ node: Node, at path: String) -> [Node]? {
+    mutating func sequence(_ node: Node, at path: String) -> [Node]? {
         if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
             return []
         }
@@ -262,7 +233,7 @@ struct ConfigReader {
         return Array(list)
     }
 
-    private mutating func scalar(_ map: Node.Mapping, _ key: String, at path: String) -> (String, Node)? {
+    mutating func scalar(_ map: Node.Mapping, _ key: String, at path: String) -> (String, Node)? {
         guard let node = map.value(for: key) else { return nil }
         guard case .scalar(let scalar) = node else {
             errors.append(error(node, Self.join(path, key), "expected a single value, not a list or mapping"))
@@ -271,11 +242,11 @@ struct ConfigReader {
         return (scalar.string, node)
     }
 
-    private mutating func string(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
+    mutating func string(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
         scalar(map, key, at: path)?.0
     }
 
-    private mutating func integer(_ map: Node.Mapping, _ key: String, at path: String, range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ map: Node.Mapping, _ key: String, at path: String, range: ClosedRange<Int>) -> Int? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             errors.append(error(node, Self.join(path, key), "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'"))
@@ -284,7 +255,7 @@ struct ConfigReader {
         return value
     }
 
-    private mutating func number(_ map: Node.Mapping, _ key: String, at path: String, range: ClosedRange<Double>) -> Double? {
+    mutating func number(_ map: Node.Mapping, _ key: String, at path: String, range: ClosedRange<Double>) -> Double? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let value = Double(text), range.contains(value) else {
             errors.append(error(node, Self.join(path, key), "expected a number from \(range.lowerBound) to \(range.upperBound), got '\(text)'"))
@@ -293,7 +264,7 @@ struct ConfigReader {
         return value
     }
 
-    private mutating func duration(_ map: Node.Mapping, _ key: String, at path: String, allowZero: Bool = false) -> Duration? {
+    mutating func duration(_ map: Node.Mapping, _ key: String, at path: String, allowZero: Bool = false) -> Duration? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let value = DurationParser.parse(text), allowZero || value > .zero else {
             errors.append(error(node, Self.join(path, key), "invalid duration '\(text)'", suggestion: "use a number and a unit, such as 90s, 30m, 1h or 1h30m"))
@@ -302,7 +273,7 @@ struct ConfigReader {
         return value
     }
 
-    private mutating func url(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
+    mutating func url(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
               scheme == "http" || scheme == "https", let host = components.host, !host.isEmpty else {
@@ -312,7 +283,7 @@ struct ConfigReader {
         return text
     }
 
-    private mutating func strings(_ map: Node.Mapping, _ key: String, at path: String) -> [String]? {
+    mutating func strings(_ map: Node.Mapping, _ key: String, at path: String) -> [String]? {
         guard let node = map.value(for: key) else { return nil }
         if case .scalar(let scalar) = node { return [scalar.string] }
         guard let list = node.sequence else {
@@ -331,7 +302,7 @@ struct ConfigReader {
     }
 
     /// A mapping of names to strings, in the file's order.
-    private mutating func stringMap(_ map: Node.Mapping, _ key: String, at path: String) -> [(key: String, value: String)]? {
+    mutating func stringMap(_ map: Node.Mapping, _ key: String, at path: String) -> [(key: String, value: String)]? {
         guard let node = map.value(for: key) else { return nil }
         guard let inner = mapping(node, at: Self.join(path, key)) else { return nil }
         var result: [(key: String, value: String)] = []
@@ -345,7 +316,7 @@ struct ConfigReader {
         return result
     }
 
-    private mutating func xpath(_ expression: String, _ node: Node?, at path: String) -> XPathExpression? {
+    mutating func xpath(_ expression: String, _ node: Node?, at path: String) -> XPathExpression? {
         do {
             return try XPathExpression(expression)
         } catch {
@@ -356,7 +327,7 @@ struct ConfigReader {
         }
     }
 
-    private mutating func checkKeys(_ map: Node.Mapping, allowed: [String], at path: String) {
+    mutating func checkKeys(_ map: Node.Mapping, allowed: [String], at path: String) {
         for (keyNode, _) in map {
             let key = keyNode.string ?? ""
             guard !allowed.contains(key) else { continue }
@@ -364,7 +335,12 @@ struct ConfigReader {
         }
     }
 
-    private func error(_ node: Node, _ key: String?, _ message: String, suggestion: String? = nil) -> ConfigError {
+    /// Records an error at a node.
+    mutating func report(_ node: Node, _ key: String?, _ message: String, suggestion: String? = nil) {
+        errors.append(error(node, key, message, suggestion: suggestion))
+    }
+
+    func error(_ node: Node, _ key: String?, _ message: String, suggestion: String? = nil) -> ConfigError {
         ConfigError(file: file, line: node.mark?.line, column: node.mark?.column, key: key, message: message, suggestion: suggestion)
     }
 

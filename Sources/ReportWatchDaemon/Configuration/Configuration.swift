@@ -76,14 +76,13 @@ public struct DeliverySettings: Sendable, Hashable {
 
 /// One watched page and how to read it.
 public struct SourceConfiguration: Sendable {
-    public enum Kind: Sendable {
-        case html(HTMLItemExtractor)
-    }
-
     public var id: String
     /// A human name for messages; defaults to the id.
     public var name: String
-    public var kind: Kind
+    /// How to read the source.
+    public var kind: any SourceKind
+    /// The config's name for the kind (`html`, `ofsted-provider`, ...).
+    public var kindName: String
     public var url: String
     public var interval: Duration = .seconds(3600)
     /// The share of the interval by which each check moves at random, so checks do not align.
@@ -97,17 +96,12 @@ public struct SourceConfiguration: Sendable {
     /// Where in the config file the source is defined.
     public var line: Int = 0
 
-    public init(id: String, kind: Kind, url: String) {
+    public init(id: String, kind: any SourceKind, kindName: String, url: String) {
         self.id = id
         self.name = id
         self.kind = kind
+        self.kindName = kindName
         self.url = url
-    }
-
-    public var kindName: String {
-        switch kind {
-        case .html: "html"
-        }
     }
 }
 

@@ -23,9 +23,14 @@ public struct SourceChecker: Sendable {
     }
 
     public func check(_ source: SourceConfiguration) async throws -> Result {
-        let previous = try store.read { try $0.sourceState(source.id) }
+        let (previous, items, documents) = try store.read { transaction in
+            (try transaction.sourceState(source.id), try transaction.currentItems(source.id), try transaction.documents(source.id))
+        }
         let baselineDone = previous?.baselineAt != nil
-        let fetched = await fetch(source, previous: baselineDone ? previous : nil)
+        let context = SourceContext(
+            fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
+            previousItems: items, isBaseline: !baselineDone, storedDocuments: documents)
+        let fetched = await fetch(source, previous: baselineDone ? previous : nil, context: context)
         try Task.checkCancellation()
         return try commit(source, fetched)
     }
@@ -36,7 +41,7 @@ public struct SourceChecker: Sendable {
         case failed(SourceFailure, retryAfter: Duration?)
     }
 
-    private func fetch(_ source: SourceConfiguration, previous: SourceState?) async -> Fetched {
+    private func fetch(_ source: SourceConfiguration, previous: SourceState?, context: SourceContext) async -> Fetched {
         let response: HTTPResponse
         do {
             response = try await fetcher.fetch(
@@ -55,7 +60,7 @@ public struct SourceChecker: Sendable {
         guard !page.body.isEmpty else {
             return .failed(SourceFailure(.structure, "the server answered \(response.status) with an empty body"), retryAfter: nil)
         }
-        return .read(source.read(page), etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
+        return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
     }
 
     private func commit(_ source: SourceConfiguration, _ fetched: Fetched) throws -> Result {
@@ -105,7 +110,7 @@ public struct SourceChecker: Sendable {
             case .read(.failure(let failure), _, _):
                 outcome = .failed(failure)
                 failed(failure)
-            case .read(.items(let items), let etag, let lastModified):
+            case .read(.items(let items, let documents), let etag, let lastModified):
                 if items.isEmpty {
                     let failure = SourceFailure(.structure, state.baselineAt == nil
                         ? "the page has no items: the items expression matches nothing"
@@ -113,6 +118,9 @@ public struct SourceChecker: Sendable {
                     outcome = .failed(failure)
                     failed(failure)
                     break
+                }
+                for document in documents {
+                    try transaction.save(document, for: source.id)
                 }
                 let previousItems = try transaction.currentItems(source.id)
                 if state.baselineAt == nil {
@@ -123,7 +131,8 @@ public struct SourceChecker: Sendable {
                     let changes = ItemDiff.changes(from: previousItems, to: items, ignoring: source.ignoreFields)
                     var alertIDs: [String: String] = [:]
                     for change in changes {
-                        guard let alert = itemAlert(change, source, date) else { continue }
+                        guard let alert = try source.kind.alert(for: change, source: source, date: date, transaction: transaction)
+                        else { continue }
                         alertIDs[change.key] = alert.id
                         alerts.append(alert)
                     }
@@ -168,8 +177,8 @@ public struct SourceChecker: Sendable {
         }
     }
 
-    /// The alert for an item change, or `nil` when the source's rules do not select it.
-    func itemAlert(_ change: Change, _ source: SourceConfiguration, _ date: Date) -> Alert? {
+    /// The alert for an item change, or `nil` when the source's keywords do not select it.
+    public static func genericAlert(for change: Change, source: SourceConfiguration, date: Date) -> Alert? {
         let item: Item
         var fields: [FieldChange]?
         let verb: String

@@ -1,24 +1,59 @@
+import Foundation
+import Logging
 import ReportWatchCore
 import ReportWatchExtract
 import ReportWatchFetch
+import ReportWatchStore
 
-/// What reading a source's page yielded.
+/// What reading a source yielded.
 public enum SourceRead: Sendable {
-    case items([Item])
+    case items([Item], documents: [StoredDocument] = [])
     case failure(SourceFailure)
 }
 
+/// A way of reading one kind of source (`html`, `ofsted-provider`, `moderngov-committee`, ...).
+///
+/// Each kind lives in its own file under `Sources/ReportWatchDaemon/Kinds/` and registers its
+/// config keys in ``SourceKindRegistry``. A kind reads the fetched main page into items, may fetch
+/// further documents politely through the context, and may shape the alert for a change.
+public protocol SourceKind: Sendable {
+    /// Reads the items from the source's main page (a 2xx answer with a body).
+    func read(_ page: Page, context: SourceContext) async -> SourceRead
+
+    /// The alert for a change, or `nil` when the source's rules do not select it. The default
+    /// is ``SourceChecker/genericAlert(for:source:date:)``; `transaction` sees this pass's
+    /// state, for comparisons with what was stored before.
+    func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert?
+}
+
+extension SourceKind {
+    public func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
+        SourceChecker.genericAlert(for: change, source: source, date: date)
+    }
+}
+
+/// What a kind may use while reading: polite fetches of further documents, the state
+/// directory, and what the last good pass stored.
+public struct SourceContext: Sendable {
+    let fetcher: PoliteFetcher
+    public let source: SourceConfiguration
+    public let stateDirectory: String
+    public let logger: Logger
+    /// The items the last good pass stored, by key (empty on the first pass).
+    public let previousItems: [String: Item]
+    /// True on the first successful pass, which records a baseline and alerts nothing.
+    public let isBaseline: Bool
+    /// Documents already stored for this source, by item key, so each is fetched only once.
+    public let storedDocuments: [String: StoredDocument]
+
+    /// Fetches another document within the source's politeness.
+    public func fetch(_ url: String, maxBodyBytes: Int? = nil) async throws -> HTTPResponse {
+        try await fetcher.fetch(url, politeness: source.politeness, maxBodyBytes: maxBodyBytes)
+    }
+}
+
 extension SourceConfiguration {
-    /// Reads items from a fetched 2xx page, according to the source's kind.
-    func read(_ page: Page) -> SourceRead {
-        switch kind {
-        case .html(let extractor):
-            do {
-                let extracted = try extractor.extract(from: page)
-                return .items(extracted.items)
-            } catch {
-                return .failure(SourceFailure(.structure, error.description))
-            }
-        }
+    func read(_ page: Page, context: SourceContext) async -> SourceRead {
+        await kind.read(page, context: context)
     }
 }

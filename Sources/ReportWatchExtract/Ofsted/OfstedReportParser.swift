@@ -320,6 +320,11 @@ func cleanPage(_ input: [String]) -> [String] {
         while let last = lines.last, isBlank(last) { lines.removeLast() }
     }
     dropTrailingBlank()
+    // A page number printed above the text.
+    if let top = lines.firstIndex(where: { !isBlank($0) }),
+       isPageNumber(lines[top].trimmingCharacters(in: .whitespaces)) {
+        lines.removeSubrange(0...top)
+    }
     if let last = lines.last {
         let trimmed = last.trimmingCharacters(in: .whitespaces)
         if isPageNumber(trimmed) {
@@ -349,7 +354,8 @@ func cleanPage(_ input: [String]) -> [String] {
         let isMarker = (trimmed.count <= 2 && !trimmed.isEmpty && trimmed.allSatisfy(\.isASCIIDigitCharacter))
             || trimmed.wholeMatch(of: /\[\d{1,2}\]/) != nil
             || (trimmed.count >= 5 && trimmed.allSatisfy { $0 == "_" })
-        let afterBlank = index == 0 || isBlank(lines[index - 1])
+        // Never the top of a page (a page number there) and never most of it.
+        let afterBlank = index >= 5 && isBlank(lines[index - 1])
         if isMarker && afterBlank { cut = index }
         index -= 1
     }
@@ -403,8 +409,12 @@ func readHeading(_ lines: [String]) -> Heading {
         return heading
     }
 
-    // A report: the first block of non-blank lines before "Inspection dates".
-    guard let first = lines.firstIndex(where: { !isBlank($0) }) else { return heading }
+    // A report: the first block of non-blank lines before "Inspection dates" (a page number
+    // printed above it skipped).
+    guard let first = lines.firstIndex(where: { line in
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return !trimmed.isEmpty && !isPageNumber(trimmed)
+    }) else { return heading }
     var block: [String] = []
     var index = first
     while index < lines.count, block.count < 6 {
@@ -574,7 +584,8 @@ func isGradeFragment(_ text: String) -> Bool {
 }
 
 /// Splits a layout line into its label part and its grade column (when the text right of a wide
-/// gap is a grade or a piece of one). A line holding only a grade, indented, is all grade.
+/// gap is a grade or a piece of one). A line holding only a grade is all grade. Without a gap,
+/// only "Overall effectiveness <grade>" and numbered rows ("1. … Inadequate") are split.
 func splitRow(_ line: String) -> (left: String, right: String?) {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     guard !trimmed.isEmpty else { return ("", nil) }
@@ -589,6 +600,19 @@ func splitRow(_ line: String) -> (left: String, right: String?) {
     }
     if isGradeFragment(trimmed), leadingSpaces(line) >= 8 || Grade(text: trimmed) != nil {
         return ("", trimmed)
+    }
+    if let m = trimmed.prefixMatch(of: /(?i)overall effectiveness\s*:?\s+/) {
+        let rest = String(trimmed[m.range.upperBound...])
+        if Grade(text: rest) != nil { return ("Overall effectiveness", rest) }
+    }
+    if splitNumbering(trimmed) != nil {
+        let words = trimmed.split(separator: " ").map(String.init)
+        for count in stride(from: min(5, words.count - 2), through: 1, by: -1) where count >= 1 {
+            let tail = words.suffix(count).joined(separator: " ")
+            if Grade(text: tail) != nil, tail.first?.isUppercase == true {
+                return (words.dropLast(count).joined(separator: " "), tail)
+            }
+        }
     }
     return (trimmed, nil)
 }
@@ -634,15 +658,19 @@ func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableRes
     var result = TableResult(rows: [], endLine: start, warnings: [])
     guard start >= 0, start <= lines.count else { return result }
 
-    struct RawRow {
-        var labelParts: [String] = []
-        var gradeParts: [String] = []
-        var gradeText: String { gradeParts.joined(separator: " ") }
-        var hasCompleteGrade: Bool { Grade(text: gradeText) != nil }
+    struct Cell {
+        let index: Int
+        let left: String
+        let right: String?
+        let indent: Int
+        var numbered: Bool { !left.isEmpty && splitNumbering(left) != nil }
+        /// Set by `markGradeStarts`: this line begins a new grade (not the wrapped rest of one).
+        var startsGrade = false
+        var continuesGrade = false
     }
 
-    func finish(_ row: RawRow) {
-        let rawLabel = joinLines(row.labelParts)
+    func finish(labelParts: [String], gradeParts: [String]) {
+        let rawLabel = joinLines(labelParts)
         var depth = 1
         var label = rawLabel
         if let numbered = splitNumbering(rawLabel) {
@@ -650,11 +678,11 @@ func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableRes
             label = numbered.label
         }
         label = stripFootnoteMarkers(label)
-        guard !row.gradeParts.isEmpty else {
+        guard !gradeParts.isEmpty else {
             if !label.isEmpty { result.warnings.append("Could not read the grade for the judgement \"\(label)\".") }
             return
         }
-        let gradeText = collapseWhitespace(row.gradeText)
+        let gradeText = collapseWhitespace(gradeParts.joined(separator: " "))
         guard let grade = Grade(text: gradeText) else {
             result.warnings.append("Could not read the grade \"\(gradeText)\" for the judgement \"\(label)\".")
             return
@@ -674,64 +702,138 @@ func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableRes
         result.rows.append(TableRow(label: label, grade: grade, depth: depth))
     }
 
+    /// Prose straight after a table row (no blank line between them).
+    func isProse(_ text: String) -> Bool {
+        text.count > 75 || (endsSentence(text) && text.count > 40)
+    }
+
     var index = start
     scan: while index < lines.count {
         if isBlank(lines[index]) { index += 1; continue }
-        var group: [Int] = []
+        var group: [Cell] = []
         while index < lines.count, !isBlank(lines[index]) {
-            group.append(index)
+            let split = splitRow(lines[index])
+            group.append(Cell(index: index, left: split.left, right: split.right, indent: leadingSpaces(lines[index])))
             index += 1
         }
-        let analysed = group.map { ($0, splitRow(lines[$0])) }
-        let hasGrade = analysed.contains { $0.1.right != nil }
 
-        if !hasGrade {
-            let texts = analysed.map(\.1.left)
+        // Which grade lines begin a grade and which continue a wrapped one.
+        var pending = ""
+        for position in group.indices {
+            guard let right = group[position].right else { continue }
+            let joined = pending.isEmpty ? right : pending + " " + right
+            let pendingComplete = Grade(text: pending) != nil
+            if !pending.isEmpty, !pendingComplete, isGradeFragment(joined) {
+                group[position].continuesGrade = true
+            } else if !pending.isEmpty, pendingComplete, group[position].left.isEmpty, Grade(text: joined) != nil {
+                group[position].continuesGrade = true  // "Requires improvement" / "to be good"
+            } else {
+                group[position].startsGrade = true
+                pending = right
+                continue
+            }
+            pending = joined
+        }
+        let starts = group.filter(\.startsGrade)
+
+        if starts.isEmpty {
+            let texts = group.map(\.left)
             if texts.allSatisfy(isPageNumber) { result.endLine = index; continue }
             let label = joinLines(texts)
             let strippedLabel = splitNumbering(label)?.label ?? label
+            if isTableHeader(label) { result.endLine = index; continue }
             let shortLines = texts.allSatisfy { $0.count <= 75 } && texts.count <= 4
-            if shortLines, looksLikeJudgementLabel(strippedLabel), mode != .generic, result.rows.count < 12,
-               !isTableHeader(label)
-            {
+            if shortLines, looksLikeJudgementLabel(strippedLabel), mode != .generic, result.rows.count < 12 {
                 result.warnings.append("Could not read the grade for the judgement \"\(stripFootnoteMarkers(strippedLabel))\".")
                 result.endLine = index
                 continue
             }
-            if isTableHeader(label) { result.endLine = index; continue }
-            result.endLine = group.first ?? index
+            result.endLine = group.first?.index ?? index
             break scan
         }
 
-        var current: RawRow?
-        for (lineIndex, split) in analysed {
-            if let row = current, split.right == nil, row.hasCompleteGrade,
-               split.left.count > 75 || (endsSentence(split.left) && split.left.count > 40)
-            {
-                // Prose straight after the last row, without a blank line.
-                finish(row)
-                result.endLine = lineIndex
-                return result
+        // Split the group into rows. One grade: the whole group is one row, whatever line the
+        // grade sits on. Several grades without blank lines between the rows: only when the
+        // layout says unambiguously where each row starts.
+        var segments: [[Cell]] = []
+        if starts.count == 1 {
+            segments = [group]
+        } else if group.first?.numbered == true,
+                  case let numberedSegments = split(group, before: { $0.numbered }),
+                  numberedSegments.allSatisfy({ $0.filter(\.startsGrade).count <= 1 })
+        {
+            segments = numberedSegments  // SIF: "1. …", "2. …", "2.1 …"
+        } else if starts.allSatisfy({ $0.left.isEmpty ? $0.indent < 8 : true }),
+                  starts.contains(where: { $0.left.isEmpty })
+        {
+            // Grade after its label, each on its own line (text extracted without -layout).
+            var current: [Cell] = []
+            for (position, cell) in group.enumerated() {
+                current.append(cell)
+                let isGradeLine = cell.startsGrade || cell.continuesGrade
+                let nextContinues = group.indices.contains(position + 1) && group[position + 1].continuesGrade
+                if isGradeLine && !nextContinues {
+                    segments.append(current)
+                    current = []
+                }
             }
-            if let row = current, !split.left.isEmpty, splitNumbering(split.left) != nil, !row.labelParts.isEmpty {
-                finish(row)
-                current = nil
-            }
-            if let right = split.right, let row = current, row.hasCompleteGrade,
-               Grade(text: row.gradeText + " " + right) == nil
-            {
-                finish(row)
-                current = nil
-            }
-            var row = current ?? RawRow()
-            if !split.left.isEmpty { row.labelParts.append(split.left) }
-            if let right = split.right { row.gradeParts.append(right) }
-            current = row
+            if !current.isEmpty { segments.append(current) }
+        } else if starts.allSatisfy({ !$0.left.isEmpty }), group.first?.startsGrade == true {
+            segments = split(group, before: { $0.startsGrade })  // grade on each row's first line
+        } else {
+            let label = joinLines(group.map(\.left))
+            result.warnings.append("Could not tell which grade belongs to which judgement in \"\(label)\"; these grades were not read.")
+            result.endLine = index
+            continue
         }
-        if let current { finish(current) }
+
+        for segment in segments {
+            var labelParts: [String] = []
+            var gradeParts: [String] = []
+            for cell in segment {
+                let complete = Grade(text: gradeParts.joined(separator: " ")) != nil
+                if cell.right == nil, complete, isProse(cell.left) {
+                    finish(labelParts: labelParts, gradeParts: gradeParts)
+                    result.endLine = cell.index
+                    return result
+                }
+                if gradeParts.isEmpty, cell.right == nil, labelParts.isEmpty, segment.count > 1,
+                   !segment.contains(where: { $0.right != nil }), !looksLikeJudgementLabel(cell.left)
+                {
+                    // Lines after the last row that are not a judgement: the table is over.
+                    result.endLine = cell.index
+                    return result
+                }
+                if !cell.left.isEmpty { labelParts.append(cell.left) }
+                if let right = cell.right { gradeParts.append(right) }
+            }
+            if gradeParts.isEmpty {
+                let label = joinLines(labelParts)
+                if !looksLikeJudgementLabel(label) || isProse(label) {
+                    result.endLine = segment.first?.index ?? index
+                    return result
+                }
+            }
+            finish(labelParts: labelParts, gradeParts: gradeParts)
+        }
         result.endLine = index
     }
     return result
+}
+
+/// Splits `cells` into runs, starting a new run before every cell matching `isStart`.
+private func split<T>(_ cells: [T], before isStart: (T) -> Bool) -> [[T]] {
+    var runs: [[T]] = []
+    var current: [T] = []
+    for cell in cells {
+        if isStart(cell), !current.isEmpty {
+            runs.append(current)
+            current = []
+        }
+        current.append(cell)
+    }
+    if !current.isEmpty { runs.append(current) }
+    return runs
 }
 
 // MARK: - SIF overall sentence
@@ -889,7 +991,18 @@ func readSummary(_ document: LayoutDocument, from start: Int?, isLetter: Bool) -
             }
         }
     }
-    return found.isEmpty ? nil : found.joined(separator: "\n\n")
+    // Text not laid out in paragraphs (not from -layout) can run on for pages: keep the opening.
+    var kept: [String] = []
+    var total = 0
+    for paragraph in found {
+        if total + paragraph.count > 6000 {
+            if kept.isEmpty { kept.append(sentences(of: paragraph).prefix(8).joined(separator: " ")) }
+            break
+        }
+        kept.append(paragraph)
+        total += paragraph.count
+    }
+    return kept.isEmpty ? nil : kept.joined(separator: "\n\n")
 }
 
 func readImprovements(_ document: LayoutDocument) -> [String] {

@@ -847,22 +847,32 @@ func readSIFOverallSentence(_ lines: [String], searchLimit: Int) -> (grade: Grad
         guard lower.contains("children's services") || lower.contains("overall judgement")
             || lower.contains("overall effectiveness")
         else { continue }
-        var joined = ""
+        // Join the sentence's lines (it may wrap: "… require improvement to be" / "good"), match,
+        // then find the line where the match ends.
+        var block: [String] = []
         var k = index
         while k < lines.count, k < index + 4, !isBlank(lines[k]) {
-            joined = collapseWhitespace(joined + " " + lines[k])
-            if let m = joined.firstMatch(of: /(?i)children's services in (.{1,80}?) (are|is|require|requires) (improvement to be good|improvement|outstanding|good|inadequate)\b/) {
-                if let grade = sifGrade(verb: String(m.2), words: String(m.3)) {
-                    return (grade, cleanAuthority(String(m.1)), k)
-                }
-            }
-            if let m = joined.firstMatch(of: /(?i)overall (?:judgement|effectiveness) is that (?:the )?(?:local authority's )?children's services (?:are |is )?(?:judged to )?(?:be )?(are|is|require|requires|)\s*(improvement to be good|improvement|outstanding|good|inadequate)\b/) {
-                if let grade = sifGrade(verb: String(m.1), words: String(m.2)) {
-                    return (grade, nil, k)
-                }
-            }
+            block.append(lines[k])
             k += 1
         }
+        let joined = collapseWhitespace(block.joined(separator: " "))
+        var found: (grade: Grade, localAuthority: String?, text: String)?
+        if let m = joined.firstMatch(of: /(?i)children's services in (.{1,80}?) (are|is|require|requires) (improvement to be good|improvement|outstanding|good|inadequate)\b/),
+           let grade = sifGrade(verb: String(m.2), words: String(m.3))
+        {
+            found = (grade, cleanAuthority(String(m.1)), String(m.0))
+        } else if let m = joined.firstMatch(of: /(?i)overall (?:judgement|effectiveness) is that (?:the )?(?:local authority's )?children's services (?:are |is )?(?:judged to )?(?:be )?(are|is|require|requires|)\s*(improvement to be good|improvement|outstanding|good|inadequate)\b/),
+                  let grade = sifGrade(verb: String(m.1), words: String(m.2))
+        {
+            found = (grade, nil, String(m.0))
+        }
+        guard let found else { continue }
+        var end = index
+        for (offset, _) in block.enumerated() {
+            end = index + offset
+            if collapseWhitespace(block[0...offset].joined(separator: " ")).contains(found.text) { break }
+        }
+        return (found.grade, found.localAuthority, end)
     }
     return nil
 }

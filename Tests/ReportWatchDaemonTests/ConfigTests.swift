@@ -1,0 +1,114 @@
+import Foundation
+import Testing
+@testable import ReportWatchDaemon
+import ReportWatchTestSupport
+
+/// A bad config gives one line per problem, with file, line and key, and a suggestion where one exists.
+@Suite("Config errors name the file, line and key")
+struct ConfigTests {
+    static let valid = """
+        contact: tests@example.org
+        sources:
+          - id: news
+            kind: html
+            url: https://example.org/news
+            items: "//li"
+            fields: {key: "a/@href", title: "a"}
+        channels:
+          - id: log
+            kind: jsonl
+            path: ./alerts.jsonl
+        """
+
+    struct Case: Sendable, CustomStringConvertible {
+        var name: String
+        var yaml: String
+        var line: Int?
+        var key: String?
+        var contains: String
+        var description: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "YAML syntax error", yaml: "contact: [unclosed\nsources: []\n", line: 2, key: nil, contains: "invalid YAML"),
+        Case(name: "unknown key", yaml: valid.replacingOccurrences(of: "    items:", with: "    itmes:"), line: 6,
+             key: "sources[0].itmes", contains: "did you mean 'items'?"),
+        Case(name: "unknown top-level key", yaml: "contcat: x\n" + valid, line: 1, key: "contcat", contains: "did you mean 'contact'?"),
+        Case(name: "bad XPath", yaml: valid.replacingOccurrences(of: "\"//li\"", with: "\"//li[\""), line: 6,
+             key: "sources[0].items", contains: "invalid XPath '//li['"),
+        Case(name: "bad field XPath", yaml: valid.replacingOccurrences(of: "title: \"a\"", with: "title: \"a[@\""), line: 7,
+             key: "sources[0].fields.title", contains: "invalid XPath"),
+        Case(name: "bad interval", yaml: valid.replacingOccurrences(of: "    url: https://example.org/news", with: "    url: https://example.org/news\n    interval: soon"),
+             line: 6, key: "sources[0].interval", contains: "invalid duration 'soon'"),
+        Case(name: "bad URL", yaml: valid.replacingOccurrences(of: "https://example.org/news", with: "file:///etc/passwd"), line: 5,
+             key: "sources[0].url", contains: "invalid URL"),
+        Case(name: "unknown kind", yaml: valid.replacingOccurrences(of: "kind: html", with: "kind: htm"), line: 4,
+             key: "sources[0].kind", contains: "did you mean 'html'?"),
+        Case(name: "duplicate source id", yaml: valid.replacingOccurrences(of: "channels:", with: """
+              - id: news
+                kind: html
+                url: https://example.org/other
+                items: "//li"
+                fields: {key: "a/@href"}
+            channels:
+            """), line: 8, key: "sources[1].id", contains: "duplicate source id 'news'"),
+        Case(name: "wrong type", yaml: valid.replacingOccurrences(of: "contact: tests@example.org", with: "contact: tests@example.org\nfailures_before_alert: many"),
+             line: 2, key: "failures_before_alert", contains: "expected a whole number"),
+        Case(name: "missing key field", yaml: valid.replacingOccurrences(of: "{key: \"a/@href\", title: \"a\"}", with: "{title: \"a\"}"),
+             line: 7, key: "sources[0].fields", contains: "'key' field is required"),
+        Case(name: "missing required key", yaml: valid.replacingOccurrences(of: "    url: https://example.org/news\n", with: ""),
+             line: nil, key: "sources[0].url", contains: "required key is missing"),
+        Case(name: "channel routing to an unknown source", yaml: valid + "\n    sources: [nwes]", line: 12,
+             key: "channels[0].sources", contains: "did you mean 'news'?"),
+        Case(name: "unknown event", yaml: valid + "\n    events: [add]", line: 12, key: "channels[0].events", contains: "unknown event 'add'"),
+    ]
+
+    @Test func theValidConfigLoads() throws {
+        let configuration = try Configuration.parse(yaml: Self.valid, file: "test.yaml")
+        #expect(configuration.sources.map(\.id) == ["news"])
+        #expect(configuration.sources.first?.interval == .seconds(3600))
+        #expect(configuration.failuresBeforeAlert == 3)
+    }
+
+    @Test(arguments: cases)
+    func badConfigIsLocated(_ example: Case) throws {
+        do {
+            _ = try Configuration.parse(yaml: example.yaml, file: "reportwatch.yaml")
+            Issue.record("\(example.name): the config loaded")
+        } catch {
+            let match = error.errors.first { $0.description.contains(example.contains) }
+            let problem = try #require(match, "\(example.name): \(error.description)")
+            #expect(problem.file == "reportwatch.yaml")
+            if let line = example.line { #expect(problem.line == line, "\(example.name): \(problem)") }
+            if let key = example.key { #expect(problem.key == key, "\(example.name): \(problem)") }
+            #expect(!problem.description.contains("\n"))
+        }
+    }
+
+    @Test func missingFileIsOneLine() {
+        #expect(throws: ConfigErrors.self) { try Configuration.load(file: "/nonexistent/reportwatch.yaml") }
+        do {
+            _ = try Configuration.load(file: "/nonexistent/reportwatch.yaml")
+        } catch {
+            #expect(error.description == "/nonexistent/reportwatch.yaml: no such file")
+        }
+    }
+
+    @Test func theShippedDefaultConfigLoads() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/reportwatch.yaml").path
+        let configuration = try Configuration.load(file: file)
+        #expect(!configuration.sources.isEmpty)
+        #expect(!configuration.channels.isEmpty)
+    }
+
+    @Test func checkConfigCommandExitsNonZeroWithTheError() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("bad.yaml").path
+        try Self.valid.replacingOccurrences(of: "    items:", with: "    itmes:").write(toFile: file, atomically: true, encoding: .utf8)
+        let result = try ReportWatchBinary.run(["check-config", "--config", file])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("\(file):6:5: sources[0].itmes: unknown key (did you mean 'items'?)"), "\(result.stderr)")
+    }
+}

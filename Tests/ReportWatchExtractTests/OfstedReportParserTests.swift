@@ -420,6 +420,7 @@ private func grades(_ findings: ReportFindings) -> [String] {
             "Leadership, management and governance: Good",
         ])
         #expect(f.summary == "This is a re-inspection of children's services in Manchester.")
+        #expect(f.warnings == ["No \"What needs to improve\" section was found."])
     }
 
     @Test func dateRangesAcrossMonthsAndYears() throws {
@@ -517,7 +518,7 @@ private func grades(_ findings: ReportFindings) -> [String] {
 }
 
 /// Deterministic pseudo-random numbers for the fuzz tests.
-struct SplitMix64 {
+private struct SplitMix64 {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -34,7 +34,7 @@ public enum OfstedReportParser {
         let isLetter = heading.isLetter || looksLikeLetter(pageLines)
 
         // Inspection dates.
-        let pageText = collapseWhitespace(pageLines.prefix(80).joined(separator: " "))
+        let pageText = String(collapseWhitespace(pageLines.prefix(80).joined(separator: " ")).prefix(20_000))
         if let range = readInspectionDates(pageText: pageText, letterText: document.bodyText(maxCharacters: 6000)) {
             if let start = range.start, let end = range.end, start > end {
                 warnings.append("The inspection dates \"\(range.source)\" end before they start; they were not used.")
@@ -156,7 +156,17 @@ public enum OfstedReportParser {
             warnings.append("No \"What needs to improve\" section was found.")
         }
 
-        findings.warnings = warnings
+        // Each distinct warning once, and not without end on hostile input.
+        var seen: Set<String> = []
+        var distinct: [String] = []
+        for warning in warnings where seen.insert(warning).inserted {
+            distinct.append(warning)
+        }
+        if distinct.count > 30 {
+            let dropped = distinct.count - 29
+            distinct = Array(distinct.prefix(29)) + ["… and \(dropped) more warnings."]
+        }
+        findings.warnings = distinct
         return findings
     }
 }
@@ -193,9 +203,10 @@ struct LayoutDocument {
         self.pages = pages
 
         var body: [BodyLine] = []
+        var lastText: BodyLine?
         for (pageNumber, lines) in pages.enumerated() {
             guard let first = lines.firstIndex(where: { !isBlank($0) }) else { continue }
-            if let last = body.last(where: { !$0.isBlank }), !(body.last?.isBlank ?? true) {
+            if let last = lastText, !(body.last?.isBlank ?? true) {
                 let ends = last.trimmed.last.map { ".!?:".contains($0) } ?? false
                 let next = lines[first].trimmingCharacters(in: .whitespaces)
                 if ends || startsItem(next) || next.lowercased().hasPrefix("what needs to improve") {
@@ -204,8 +215,10 @@ struct LayoutDocument {
             }
             for (lineNumber, text) in lines.enumerated() where lineNumber >= first {
                 let trimmed = text.trimmingCharacters(in: .whitespaces)
-                body.append(BodyLine(text: text, trimmed: trimmed, indent: leadingSpaces(text),
-                                     page: pageNumber, line: lineNumber))
+                let line = BodyLine(text: text, trimmed: trimmed, indent: leadingSpaces(text),
+                                    page: pageNumber, line: lineNumber)
+                body.append(line)
+                if !line.isBlank { lastText = line }
             }
         }
         self.body = body
@@ -223,10 +236,12 @@ struct LayoutDocument {
     /// The start of the body as one string, whitespace collapsed.
     func bodyText(maxCharacters: Int) -> String {
         var out = ""
+        var count = 0
         for line in body where !line.isBlank {
             out += line.trimmed
             out += " "
-            if out.count >= maxCharacters { break }
+            count += line.trimmed.count + 1
+            if count >= maxCharacters { break }
         }
         return collapseWhitespace(out)
     }
@@ -313,6 +328,24 @@ func containsMonthOrYear(_ s: String) -> Bool {
     }
 }
 
+/// "20 to 24 January 2025        2" → "20 to 24 January 2025": text, two or more spaces, then a
+/// page number of one to three digits.
+func splitTrailingPageNumber(_ trimmed: String) -> String? {
+    var digits = 0
+    var index = trimmed.endIndex
+    while index > trimmed.startIndex {
+        let previous = trimmed.index(before: index)
+        guard trimmed[previous].isASCIIDigitCharacter else { break }
+        digits += 1
+        index = previous
+    }
+    guard (1...3).contains(digits) else { return nil }
+    let before = trimmed[trimmed.startIndex..<index]
+    guard before.hasSuffix("  ") else { return nil }
+    let text = before.trimmingCharacters(in: .whitespaces)
+    return text.isEmpty ? nil : text
+}
+
 /// Removes a page's running footer / page number and a footnote block at its bottom.
 func cleanPage(_ input: [String]) -> [String] {
     var lines = input
@@ -329,8 +362,7 @@ func cleanPage(_ input: [String]) -> [String] {
         let trimmed = last.trimmingCharacters(in: .whitespaces)
         if isPageNumber(trimmed) {
             lines.removeLast()
-        } else if let match = trimmed.wholeMatch(of: /(.*\S)\s{2,}(\d{1,3})/),
-                  containsMonthOrYear(String(match.1)) {
+        } else if let footer = splitTrailingPageNumber(trimmed), containsMonthOrYear(footer) {
             // "20 to 24 January 2025        2" under "Inspection of Harrow local authority ..."
             lines.removeLast()
             dropTrailingBlank()
@@ -352,7 +384,9 @@ func cleanPage(_ input: [String]) -> [String] {
     while index >= lowest {
         let trimmed = lines[index].trimmingCharacters(in: .whitespaces)
         let isMarker = (trimmed.count <= 2 && !trimmed.isEmpty && trimmed.allSatisfy(\.isASCIIDigitCharacter))
-            || trimmed.wholeMatch(of: /\[\d{1,2}\]/) != nil
+            || (trimmed.count <= 4 && trimmed.first == "[" && trimmed.last == "]"
+                && trimmed.dropFirst().dropLast().count >= 1
+                && trimmed.dropFirst().dropLast().allSatisfy(\.isASCIIDigitCharacter))
             || (trimmed.count >= 5 && trimmed.allSatisfy { $0 == "_" })
         // Never the top of a page (a page number there) and never most of it.
         let afterBlank = index >= 5 && isBlank(lines[index - 1])
@@ -376,7 +410,8 @@ struct Heading {
 }
 
 func isLetterTitle(_ trimmed: String) -> Bool {
-    trimmed.prefixMatch(of: /(?i)(monitoring visit|focused visit|joint targeted area inspection|joint area child protection inspection|area send)\b/) != nil
+    startsWithWords(trimmed, anyOf: ["monitoring visit", "focused visit", "joint targeted area inspection",
+                                     "joint area child protection inspection", "area send"])
 }
 
 func looksLikeLetter(_ lines: [String]) -> Bool {
@@ -476,11 +511,13 @@ func readInspectionDates(pageText: String, letterText: String) -> DateRange? {
                          problems: ["The inspection dates \"\(rest.prefix(60))\" could not be read."])
     }
     // Letters: "… the monitoring visit to Harrow children's services on 5 and 6 March 2024."
-    for text in [pageText, letterText] {
+    for text in [String(pageText.prefix(5000)), String(letterText.prefix(6000))] {
         var searchStart = text.startIndex
-        while searchStart < text.endIndex,
+        var attempts = 0
+        while searchStart < text.endIndex, attempts < 25,
               let match = text[searchStart...].firstMatch(of: /(?i)\b(?:visit|visited|inspection|inspected|inspectors)\b[^.]{0,160}?\b(?:on|between|from)\s+/)
         {
+            attempts += 1
             let rest = String(text[match.range.upperBound...].prefix(120))
             if let range = parseDateRange(atStartOf: rest) { return range }
             searchStart = match.range.upperBound
@@ -554,9 +591,44 @@ struct TableResult {
     var warnings: [String]
 }
 
+/// True when `text` starts with one of the phrases (case-insensitive) followed by a word boundary.
+func startsWithWords(_ text: String, anyOf phrases: [String]) -> Bool {
+    let lower = text.lowercased()
+    for phrase in phrases where lower.hasPrefix(phrase) {
+        let next = lower.dropFirst(phrase.count).first
+        if next.map({ !$0.isLetter && !$0.isNumber }) ?? true { return true }
+    }
+    return false
+}
+
+/// The columns of a layout line: text separated by runs of two or more spaces.
+func layoutColumns(_ trimmed: String) -> [String] {
+    var columns: [String] = []
+    var current = ""
+    var spaces = 0
+    for character in trimmed {
+        if character == " " {
+            spaces += 1
+            continue
+        }
+        if spaces >= 2, !current.isEmpty {
+            columns.append(current)
+            current = ""
+        } else if spaces == 1, !current.isEmpty {
+            current.append(" ")
+        }
+        spaces = 0
+        current.append(character)
+    }
+    if !current.isEmpty { columns.append(current) }
+    return columns
+}
+
 func isTableHeader(_ line: String) -> Bool {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
-    return trimmed.wholeMatch(of: /(?i)judgements?\s+grades?/) != nil
+    let words = trimmed.lowercased().split(whereSeparator: \.isWhitespace)
+    return words.count == 2 && (words.first == "judgement" || words.first == "judgements")
+        && (words.last == "grade" || words.last == "grades")
 }
 
 private let gradePhrases: [[String]] = [
@@ -589,7 +661,7 @@ func isGradeFragment(_ text: String) -> Bool {
 func splitRow(_ line: String) -> (left: String, right: String?) {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     guard !trimmed.isEmpty else { return ("", nil) }
-    let columns = trimmed.split(separator: /\s{2,}/).map { String($0) }
+    let columns = layoutColumns(trimmed)
     if columns.count >= 2 {
         for k in columns.indices.dropFirst() {
             let right = columns[k...].joined(separator: " ")
@@ -601,9 +673,11 @@ func splitRow(_ line: String) -> (left: String, right: String?) {
     if isGradeFragment(trimmed), leadingSpaces(line) >= 8 || Grade(text: trimmed) != nil {
         return ("", trimmed)
     }
-    if let m = trimmed.prefixMatch(of: /(?i)overall effectiveness\s*:?\s+/) {
-        let rest = String(trimmed[m.range.upperBound...])
-        if Grade(text: rest) != nil { return ("Overall effectiveness", rest) }
+    let overallPrefix = "overall effectiveness"
+    if trimmed.lowercased().hasPrefix(overallPrefix) {
+        let rest = String(trimmed.dropFirst(overallPrefix.count))
+            .trimmingCharacters(in: CharacterSet(charactersIn: ": "))
+        if !rest.isEmpty, Grade(text: rest) != nil { return ("Overall effectiveness", rest) }
     }
     if splitNumbering(trimmed) != nil {
         let words = trimmed.split(separator: " ").map(String.init)
@@ -619,13 +693,32 @@ func splitRow(_ line: String) -> (left: String, right: String?) {
 
 /// "2.1 Adoption performance" → (2, "Adoption performance"); "1. Children …" → (1, "Children …").
 func splitNumbering(_ label: String) -> (depth: Int, label: String)? {
-    guard let m = label.prefixMatch(of: /(\d{1,2}(?:\.\d{1,2})*)(\.?)\s+/) else { return nil }
-    let number = m.1
-    let parts = number.split(separator: ".")
+    // Parts of one or two digits separated by dots, an optional final dot, then whitespace.
+    var parts = 0
+    var digitsInPart = 0
+    var trailingDot = false
+    var rest = Substring(label)
+    while let character = rest.first {
+        if character.isASCIIDigitCharacter {
+            guard digitsInPart < 2 else { return nil }
+            if digitsInPart == 0 { parts += 1 }
+            digitsInPart += 1
+            trailingDot = false
+        } else if character == "." {
+            guard digitsInPart > 0 else { return nil }
+            digitsInPart = 0
+            trailingDot = true
+        } else {
+            break
+        }
+        rest = rest.dropFirst()
+    }
+    guard parts >= 1, let next = rest.first, next.isWhitespace else { return nil }
     // "1. X" and "2.1 X" are numbering; "16 and 17" is not.
-    guard parts.count >= 2 || !m.2.isEmpty else { return nil }
-    let rest = String(label[m.range.upperBound...])
-    return (parts.count, rest)
+    guard parts >= 2 || trailingDot else { return nil }
+    let text = rest.trimmingCharacters(in: .whitespaces)
+    guard !text.isEmpty else { return nil }
+    return (parts, text)
 }
 
 func looksLikeJudgementLabel(_ label: String) -> Bool {
@@ -707,11 +800,13 @@ func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableRes
         text.count > 75 || (endsSentence(text) && text.count > 40)
     }
 
+    // A judgement table is a few dozen lines at most.
+    let limit = min(lines.count, start + 150)
     var index = start
-    scan: while index < lines.count {
+    scan: while index < limit {
         if isBlank(lines[index]) { index += 1; continue }
         var group: [Cell] = []
-        while index < lines.count, !isBlank(lines[index]) {
+        while index < limit, !isBlank(lines[index]) {
             let split = splitRow(lines[index])
             group.append(Cell(index: index, left: split.left, right: split.right, indent: leadingSpaces(lines[index])))
             index += 1
@@ -906,9 +1001,38 @@ func joinLines<S: Sequence>(_ parts: S) -> String where S.Element == String {
     return out
 }
 
-/// Removes footnote markers glued to a word: "improve?1" → "improve?", "leavers.2" → "leavers.".
+/// Removes footnote markers glued to a word: "improve?1" → "improve?", "leavers.2" → "leavers.",
+/// "(Enabler two)3" → "(Enabler two)". Numbers after a space or a digit ("aged 16", "£1.5") stay.
 func stripFootnoteMarkers(_ text: String) -> String {
-    text.replacing(/([a-z][.?!]?|\))\d{1,2}(?=[\s,;:]|$)/) { match in String(match.1) }
+    let characters = Array(text)
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    var index = 0
+    while index < characters.count {
+        let character = characters[index]
+        if character.isASCIIDigitCharacter, index > 0 {
+            var end = index
+            while end < characters.count, characters[end].isASCIIDigitCharacter { end += 1 }
+            let length = end - index
+            let before = characters[index - 1]
+            let beforeBefore: Character? = index >= 2 ? characters[index - 2] : nil
+            let gluedToWord = (before.isLetter && before.isLowercase)
+                || before == ")"
+                || (".?!".contains(before) && (beforeBefore.map { $0.isLetter && $0.isLowercase } ?? false))
+            let after: Character? = end < characters.count ? characters[end] : nil
+            let endsWord = after.map { $0.isWhitespace || ",;:".contains($0) } ?? true
+            if length <= 2, gluedToWord, endsWord {
+                index = end
+                continue
+            }
+            out.append(contentsOf: characters[index..<end])
+            index = end
+            continue
+        }
+        out.append(character)
+        index += 1
+    }
+    return out
 }
 
 let bulletCharacters: Set<Character> = ["◼", "■", "●", "•", "▪", "◾", "‣", "⁃", "◦", "○", "➢", "►", "▶", "✓"]
@@ -923,8 +1047,14 @@ func itemContent(_ trimmed: String) -> String? {
     if "-–*".contains(first), trimmed.dropFirst().first == " " {
         return String(trimmed.dropFirst()).trimmingCharacters(in: .whitespaces)
     }
-    if let m = trimmed.prefixMatch(of: /\d{1,2}[.)]\s+/) {
-        return String(trimmed[m.range.upperBound...])
+    let digits = trimmed.prefix(while: \.isASCIIDigitCharacter)
+    if (1...2).contains(digits.count) {
+        let rest = trimmed.dropFirst(digits.count)
+        if let mark = rest.first, mark == "." || mark == ")",
+           let space = rest.dropFirst().first, space.isWhitespace
+        {
+            return rest.dropFirst().trimmingCharacters(in: .whitespaces)
+        }
     }
     return nil
 }
@@ -932,17 +1062,24 @@ func itemContent(_ trimmed: String) -> String? {
 func startsItem(_ trimmed: String) -> Bool { itemContent(trimmed) != nil }
 
 func isImproveHeading(_ trimmed: String) -> Bool {
-    trimmed.wholeMatch(of: /(?i)what (?:needs|does the local authority need|does the lscb need) to improve\s*[?:]?\s*\d{0,2}\s*[?:]?/) != nil
+    guard trimmed.count <= 60, trimmed.lowercased().hasPrefix("what ") else { return false }
+    return trimmed.wholeMatch(of: /(?i)what (?:needs|does the local authority need|does the lscb need) to improve\s*[?:]?\s*\d{0,2}\s*[?:]?/) != nil
 }
 
 func isNamedHeading(_ trimmed: String) -> Bool {
     if isImproveHeading(trimmed) { return true }
-    return trimmed.prefixMatch(of: /(?i)(recommendations|contents|the experiences and progress of|the impact of leaders|information about|summary for children|areas for priority action|areas for improvement|headline findings|areas covered|lead inspector|inspection dates?|next steps|yours sincerely|the local authority)\b/) != nil
-        && trimmed.count <= 80
+    guard trimmed.count <= 80 else { return false }
+    return startsWithWords(trimmed, anyOf: [
+        "recommendations", "contents", "the experiences and progress of", "the impact of leaders",
+        "information about", "summary for children", "areas for priority action", "areas for improvement",
+        "headline findings", "areas covered", "lead inspector", "inspection date", "inspection dates",
+        "next steps", "yours sincerely", "the local authority",
+    ])
 }
 
 func isSummaryHeading(_ trimmed: String) -> Bool {
-    trimmed.wholeMatch(of: /(?i)(executive summary|summary|summary of findings|overview|overall summary)/) != nil
+    ["executive summary", "summary", "summary of findings", "overview", "overall summary"]
+        .contains(collapseWhitespace(trimmed).lowercased())
 }
 
 /// A short line that does not end a sentence, starting with a capital: a heading when it starts

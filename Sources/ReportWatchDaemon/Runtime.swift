@@ -17,31 +17,37 @@ public final class Runtime: Sendable {
     public let logger: Logger
     let gate: HostGate
 
-    public init(configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) throws {
-        self.configuration = configuration
-        self.logger = logger
-        store = try Store.open(stateDirectory: configuration.stateDirectory)
-        client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
-        gate = HostGate()
-        let fetcher = PoliteFetcher(client: client, gate: gate, settings: configuration.http, politeness: configuration.politeness)
-        checker = SourceChecker(configuration: configuration, store: store, fetcher: fetcher, logger: logger, now: now)
-        deliverer = Deliverer(
-            configuration: configuration, store: store, channels: configuration.channels.map { $0.makeChannel() },
-            logger: logger, now: now)
+    public convenience init(configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) throws {
+        let store = try Store.open(stateDirectory: configuration.stateDirectory)
+        let client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
+        do {
+            try self.init(configuration: configuration, logger: logger, store: store, client: client, gate: HostGate(), now: now)
+        } catch {
+            client.shutdown()
+            throw error
+        }
     }
 
     /// A runtime for a new configuration that keeps this one's store, client and host gate.
-    init(reloading configuration: Configuration, from previous: Runtime, now: @escaping @Sendable () -> Date) {
+    convenience init(reloading configuration: Configuration, from previous: Runtime, now: @escaping @Sendable () -> Date) throws {
+        try self.init(configuration: configuration, logger: previous.logger, store: previous.store, client: previous.client,
+                      gate: previous.gate, now: now)
+    }
+
+    private init(configuration: Configuration, logger: Logger, store: Store, client: HTTPClient, gate: HostGate,
+                 now: @escaping @Sendable () -> Date) throws {
         self.configuration = configuration
-        logger = previous.logger
-        store = previous.store
-        client = previous.client
-        gate = previous.gate
+        self.logger = logger
+        self.store = store
+        self.client = client
+        self.gate = gate
         let fetcher = PoliteFetcher(client: client, gate: gate, settings: configuration.http, politeness: configuration.politeness)
         checker = SourceChecker(configuration: configuration, store: store, fetcher: fetcher, logger: logger, now: now)
-        deliverer = Deliverer(
-            configuration: configuration, store: store, channels: configuration.channels.map { $0.makeChannel() },
-            logger: logger, now: now)
+        let context = ChannelContext(
+            client: client, store: store, stateDirectory: configuration.stateDirectory,
+            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], logger: logger)
+        let channels = try configuration.channels.map { try $0.settings.makeChannel(id: $0.id, context: context) }
+        deliverer = Deliverer(configuration: configuration, store: store, channels: channels, logger: logger, now: now)
     }
 
     public func shutdown() {

@@ -23,7 +23,6 @@ struct ConfigReader {
         "id", "name", "kind", "url", "interval", "jitter", "failures_before_alert", "politeness", "keywords", "ignore_fields",
     ]
     static let commonChannelKeys = ["id", "kind", "sources", "events"]
-    static let channelKeysByKind = ["jsonl": ["path"]]
 
     mutating func read(_ root: Node?) -> Configuration? {
         guard let root else {
@@ -140,26 +139,16 @@ struct ConfigReader {
         let id = identifier(map, at: path)
         let kind = required(string(map, "kind", at: path), map, "kind", at: path)
         var allowed = Self.commonChannelKeys
-        if let kind {
-            if let specific = Self.channelKeysByKind[kind] {
-                allowed += specific
-            } else if let node = map.value(for: "kind") {
-                errors.append(error(node, "\(path).kind", "unknown channel kind '\(kind)'",
-                                    suggestion: Self.suggest(kind, among: Array(Self.channelKeysByKind.keys))))
-            }
+        let registration = kind.flatMap(ChannelKindRegistry.registration)
+        if let registration {
+            allowed += registration.keys
+        } else if let kind, let node = map.value(for: "kind") {
+            errors.append(error(node, "\(path).kind", "unknown channel kind '\(kind)'",
+                                suggestion: Self.suggest(kind, among: ChannelKindRegistry.all.map(\.name))))
         }
         checkKeys(map, allowed: allowed, at: path)
-        var channelKind: ChannelConfiguration.Kind?
-        switch kind {
-        case "jsonl":
-            if let file = required(string(map, "path", at: path), map, "path", at: path) {
-                channelKind = .jsonl(path: file)
-            }
-        default:
-            break
-        }
-        guard let id, let channelKind else { return nil }
-        var channel = ChannelConfiguration(id: id, kind: channelKind)
+        guard let id, let registration, let settings = registration.build(&self, map, path) else { return nil }
+        var channel = ChannelConfiguration(id: id, kindName: registration.name, settings: settings)
         if let sources = strings(map, "sources", at: path) {
             for (index, source) in sources.enumerated() where !sourceIDs.contains(source) {
                 let node = map.value(for: "sources")?.sequence?[index] ?? node

@@ -107,20 +107,20 @@ public struct SourceConfiguration: Sendable {
 
 /// One place alerts go, and which alerts it takes.
 public struct ChannelConfiguration: Sendable {
-    public enum Kind: Sendable {
-        case jsonl(path: String)
-    }
-
     public var id: String
-    public var kind: Kind
+    /// The config's name for the kind (`jsonl`, `email`, ...).
+    public var kindName: String
+    /// The kind's own settings, which make the channel.
+    public var settings: any ChannelSettings
     /// Only alerts from these sources; all when `nil`.
     public var sources: Set<String>?
     /// Only these events; all when `nil`.
     public var events: Set<AlertEvent>?
 
-    public init(id: String, kind: Kind) {
+    public init(id: String, kindName: String, settings: any ChannelSettings) {
         self.id = id
-        self.kind = kind
+        self.kindName = kindName
+        self.settings = settings
     }
 
     public func accepts(_ alert: Alert) -> Bool {
@@ -129,9 +129,4 @@ public struct ChannelConfiguration: Sendable {
         return true
     }
 
-    public var kindName: String {
-        switch kind {
-        case .jsonl: "jsonl"
-        }
-    }
 }

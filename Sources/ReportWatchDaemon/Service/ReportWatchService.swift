@@ -46,15 +46,17 @@ struct ReloadService<C: Clock>: Service where C.Duration == Duration {
         await cancelWhenGracefulShutdown {
             for await _ in signals {
                 notifier.reloading()
-                do throws(ConfigErrors) {
+                do {
                     let configuration = try Configuration.load(file: file)
-                    await scheduler.reload(configuration)
-                } catch {
+                    try await scheduler.reload(configuration)
+                } catch let error as ConfigErrors {
                     for problem in error.errors {
                         logger.error("config not reloaded: \(problem.description)", metadata: [
                             "config.file": "\(problem.file)", "config.line": "\(problem.line ?? 0)", "config.key": "\(problem.key ?? "")",
                         ])
                     }
+                } catch {
+                    logger.error("config not reloaded: \(error)", metadata: ["config.file": "\(file)"])
                 }
                 notifier.ready(status: StatusLine.summary(await scheduler.currentRuntime))
             }

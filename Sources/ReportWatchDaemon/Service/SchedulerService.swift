@@ -25,8 +25,8 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
 
     /// Applies a new configuration without losing state: new sources are checked when due,
     /// removed ones are no longer checked.
-    public func reload(_ configuration: Configuration) {
-        runtime = Runtime(reloading: configuration, from: runtime, now: now)
+    public func reload(_ configuration: Configuration) throws {
+        runtime = try Runtime(reloading: configuration, from: runtime, now: now)
         runtime.logger.notice("configuration reloaded", metadata: ["sources": "\(configuration.sources.count)"])
         interrupt()
     }

@@ -60,7 +60,8 @@ public enum OfstedReportParser {
         }
         var table: TableResult?
         if let headerIndex {
-            table = parseTable(pageLines, from: headerIndex + 1, mode: .header)
+            table = parseTable(pageLines, from: headerIndex + 1, mode: .header,
+                               gradeColumn: gradeColumn(ofHeader: pageLines[headerIndex]))
         } else if let sifOverall {
             if let start = findTableStart(pageLines, from: sifOverall.endLine + 1) {
                 table = parseTable(pageLines, from: start, mode: .sif)
@@ -175,7 +176,7 @@ public enum OfstedReportParser {
 
 /// One line of the report body after page furniture (page numbers, running footers, footnotes)
 /// was removed.
-struct BodyLine {
+private struct BodyLine {
     let text: String
     let trimmed: String
     let indent: Int
@@ -184,7 +185,7 @@ struct BodyLine {
     var isBlank: Bool { trimmed.isEmpty }
 }
 
-struct LayoutDocument {
+private struct LayoutDocument {
     /// Cleaned lines of each page (form feeds split pages).
     let pages: [[String]]
     /// All pages' lines in order. A blank line is put between pages only where the last line of
@@ -248,7 +249,7 @@ struct LayoutDocument {
 }
 
 /// Quotes, spaces, ligatures and control characters made plain; line ends made "\n".
-func normalise(_ text: String) -> String {
+private func normalise(_ text: String) -> String {
     var out = String.UnicodeScalarView()
     var previousWasCR = false
     for scalar in text.unicodeScalars {
@@ -290,15 +291,15 @@ func normalise(_ text: String) -> String {
     return String(out)
 }
 
-func trimTrailing(_ s: String) -> String {
+private func trimTrailing(_ s: String) -> String {
     var result = Substring(s)
     while let last = result.last, last.isWhitespace { result = result.dropLast() }
     return String(result)
 }
 
-func isBlank(_ s: String) -> Bool { s.allSatisfy(\.isWhitespace) }
+private func isBlank(_ s: String) -> Bool { s.allSatisfy(\.isWhitespace) }
 
-func leadingSpaces(_ s: String) -> Int {
+private func leadingSpaces(_ s: String) -> Int {
     var count = 0
     for character in s {
         guard character == " " else { break }
@@ -307,19 +308,19 @@ func leadingSpaces(_ s: String) -> Int {
     return count
 }
 
-func collapseWhitespace(_ s: String) -> String {
+private func collapseWhitespace(_ s: String) -> String {
     s.split(whereSeparator: \.isWhitespace).joined(separator: " ")
 }
 
-func isPageNumber(_ trimmed: String) -> Bool {
+private func isPageNumber(_ trimmed: String) -> Bool {
     !trimmed.isEmpty && trimmed.count <= 3 && trimmed.allSatisfy(\.isASCIIDigitCharacter)
 }
 
-extension Character {
+fileprivate extension Character {
     var isASCIIDigitCharacter: Bool { ("0"..."9").contains(self) }
 }
 
-func containsMonthOrYear(_ s: String) -> Bool {
+private func containsMonthOrYear(_ s: String) -> Bool {
     let words = s.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
     return words.contains { word in
         if word.count == 4, word.allSatisfy(\.isASCIIDigitCharacter) { return true }
@@ -330,7 +331,7 @@ func containsMonthOrYear(_ s: String) -> Bool {
 
 /// "20 to 24 January 2025        2" → "20 to 24 January 2025": text, two or more spaces, then a
 /// page number of one to three digits.
-func splitTrailingPageNumber(_ trimmed: String) -> String? {
+private func splitTrailingPageNumber(_ trimmed: String) -> String? {
     var digits = 0
     var index = trimmed.endIndex
     while index > trimmed.startIndex {
@@ -347,7 +348,7 @@ func splitTrailingPageNumber(_ trimmed: String) -> String? {
 }
 
 /// Removes a page's running footer / page number and a footnote block at its bottom.
-func cleanPage(_ input: [String]) -> [String] {
+private func cleanPage(_ input: [String]) -> [String] {
     var lines = input
     func dropTrailingBlank() {
         while let last = lines.last, isBlank(last) { lines.removeLast() }
@@ -400,7 +401,7 @@ func cleanPage(_ input: [String]) -> [String] {
 
 // MARK: - Heading
 
-struct Heading {
+private struct Heading {
     var title: String?
     var localAuthorityFromTitle: String?
     var localAuthorityLine: String?
@@ -409,12 +410,12 @@ struct Heading {
     var endLine = 0
 }
 
-func isLetterTitle(_ trimmed: String) -> Bool {
+private func isLetterTitle(_ trimmed: String) -> Bool {
     startsWithWords(trimmed, anyOf: ["monitoring visit", "focused visit", "joint targeted area inspection",
                                      "joint area child protection inspection", "area send"])
 }
 
-func looksLikeLetter(_ lines: [String]) -> Bool {
+private func looksLikeLetter(_ lines: [String]) -> Bool {
     for line in lines.prefix(60) {
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if isLetterTitle(trimmed) { return true }
@@ -424,7 +425,7 @@ func looksLikeLetter(_ lines: [String]) -> Bool {
     return false
 }
 
-func readHeading(_ lines: [String]) -> Heading {
+private func readHeading(_ lines: [String]) -> Heading {
     var heading = Heading()
     // A letter: the "Monitoring visit to …" line is the title.
     for (index, line) in lines.prefix(60).enumerated() {
@@ -484,7 +485,7 @@ func readHeading(_ lines: [String]) -> Heading {
     return heading
 }
 
-func cleanAuthority(_ raw: String) -> String? {
+private func cleanAuthority(_ raw: String) -> String? {
     var name = collapseWhitespace(raw)
     for suffix in [" local authority", " Local Authority"] where name.hasSuffix(suffix) {
         name = String(name.dropLast(suffix.count))
@@ -496,14 +497,14 @@ func cleanAuthority(_ raw: String) -> String? {
 
 // MARK: - Dates
 
-struct DateRange {
+private struct DateRange {
     var start: Date?
     var end: Date?
     var source: String
     var problems: [String] = []
 }
 
-func readInspectionDates(pageText: String, letterText: String) -> DateRange? {
+private func readInspectionDates(pageText: String, letterText: String) -> DateRange? {
     if let label = pageText.firstMatch(of: /(?i)inspection dates?\s*:?\s*/) {
         let rest = String(pageText[label.range.upperBound...].prefix(120))
         if let range = parseDateRange(atStartOf: rest) { return range }
@@ -529,7 +530,7 @@ func readInspectionDates(pageText: String, letterText: String) -> DateRange? {
 /// "20 to 24 January 2025", "27 April to 1 May 2026", "12 September 2016 to 6 October 2016",
 /// "3 March 2015 – 25 March 2015", "5 and 6 March 2024", "30 December 2024 to 3 January 2025",
 /// or one day "5 March 2024".
-func parseDateRange(atStartOf text: String) -> DateRange? {
+private func parseDateRange(atStartOf text: String) -> DateRange? {
     if let m = text.prefixMatch(of: /(?i)(\d{1,2})(?:st|nd|rd|th)?(?:\s+([a-z]{3,9})\.?)?(?:,?\s+(\d{4}))?\s*(?:to|and|until|-|–|—)\s*(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})/) {
         let source = String(m.0)
         var range = DateRange(start: nil, end: nil, source: source)
@@ -575,16 +576,16 @@ func parseDateRange(atStartOf text: String) -> DateRange? {
 
 // MARK: - Grade table
 
-enum TableMode { case header, sif, generic }
+private enum TableMode { case header, sif, generic }
 
-struct TableRow {
+private struct TableRow {
     var label: String
     var grade: Grade
     /// 1 for a judgement, 2 for a numbered sub-judgement ("2.1").
     var depth: Int
 }
 
-struct TableResult {
+private struct TableResult {
     var rows: [TableRow]
     /// The page line where the table ended (the first line after it).
     var endLine: Int
@@ -592,7 +593,7 @@ struct TableResult {
 }
 
 /// True when `text` starts with one of the phrases (case-insensitive) followed by a word boundary.
-func startsWithWords(_ text: String, anyOf phrases: [String]) -> Bool {
+private func startsWithWords(_ text: String, anyOf phrases: [String]) -> Bool {
     let lower = text.lowercased()
     for phrase in phrases where lower.hasPrefix(phrase) {
         let next = lower.dropFirst(phrase.count).first
@@ -602,7 +603,7 @@ func startsWithWords(_ text: String, anyOf phrases: [String]) -> Bool {
 }
 
 /// The columns of a layout line: text separated by runs of two or more spaces.
-func layoutColumns(_ trimmed: String) -> [String] {
+private func layoutColumns(_ trimmed: String) -> [String] {
     var columns: [String] = []
     var current = ""
     var spaces = 0
@@ -624,7 +625,7 @@ func layoutColumns(_ trimmed: String) -> [String] {
     return columns
 }
 
-func isTableHeader(_ line: String) -> Bool {
+private func isTableHeader(_ line: String) -> Bool {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     let words = trimmed.lowercased().split(whereSeparator: \.isWhitespace)
     return words.count == 2 && (words.first == "judgement" || words.first == "judgements")
@@ -639,7 +640,7 @@ private let gradePhrases: [[String]] = [
 
 /// True when the text is a grade or a piece of a wrapped grade ("Requires improvement to",
 /// "be good"): its words are a contiguous run of one grade phrase.
-func isGradeFragment(_ text: String) -> Bool {
+private func isGradeFragment(_ text: String) -> Bool {
     let words = text.lowercased()
         .split(whereSeparator: { !$0.isLetter })
         .map(String.init)
@@ -658,7 +659,7 @@ func isGradeFragment(_ text: String) -> Bool {
 /// Splits a layout line into its label part and its grade column (when the text right of a wide
 /// gap is a grade or a piece of one). A line holding only a grade is all grade. Without a gap,
 /// only "Overall effectiveness <grade>" and numbered rows ("1. … Inadequate") are split.
-func splitRow(_ line: String) -> (left: String, right: String?) {
+private func splitRow(_ line: String) -> (left: String, right: String?) {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     guard !trimmed.isEmpty else { return ("", nil) }
     let columns = layoutColumns(trimmed)
@@ -692,7 +693,7 @@ func splitRow(_ line: String) -> (left: String, right: String?) {
 }
 
 /// "2.1 Adoption performance" → (2, "Adoption performance"); "1. Children …" → (1, "Children …").
-func splitNumbering(_ label: String) -> (depth: Int, label: String)? {
+private func splitNumbering(_ label: String) -> (depth: Int, label: String)? {
     // Parts of one or two digits separated by dots, an optional final dot, then whitespace.
     var parts = 0
     var digitsInPart = 0
@@ -721,20 +722,20 @@ func splitNumbering(_ label: String) -> (depth: Int, label: String)? {
     return (parts, text)
 }
 
-func looksLikeJudgementLabel(_ label: String) -> Bool {
+private func looksLikeJudgementLabel(_ label: String) -> Bool {
     let lower = label.lowercased()
     if !JudgementTopic.topics(ofLabel: label).isEmpty { return true }
     return ["experiences and progress", "impact of", "effectiveness", "judgement"].contains { lower.contains($0) }
 }
 
-func endsSentence(_ s: String) -> Bool {
+private func endsSentence(_ s: String) -> Bool {
     guard let last = s.last else { return false }
     return ".!?:;".contains(last)
 }
 
 /// Without a header row: the first line (after `from`) with a grade column, and the label lines
 /// just above it.
-func findTableStart(_ lines: [String], from: Int) -> Int? {
+private func findTableStart(_ lines: [String], from: Int) -> Int? {
     guard from >= 0, from < lines.count else { return nil }
     let limit = min(lines.count, from + 60)
     guard let first = (from..<limit).first(where: { splitRow(lines[$0]).right != nil }) else { return nil }
@@ -747,7 +748,45 @@ func findTableStart(_ lines: [String], from: Int) -> Int? {
     return start
 }
 
-func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableResult {
+/// Where the header's "Grade" starts, in characters.
+private func gradeColumn(ofHeader line: String) -> Int? {
+    guard let range = line.range(of: "grade", options: .caseInsensitive) else { return nil }
+    return line.distance(from: line.startIndex, to: range.lowerBound)
+}
+
+/// In a table with a header, text in the grade column that is not a grade ("Strong standard",
+/// "[illegible]"): the last column of a line, starting at about the header's "Grade".
+private func unreadableGradeCell(_ line: String, gradeColumn: Int?) -> (left: String, cell: String)? {
+    guard let gradeColumn else { return nil }
+    var columns: [(offset: Int, text: String)] = []
+    var current = ""
+    var currentStart = 0
+    var spaces = 0
+    var offset = 0
+    for character in line {
+        defer { offset += 1 }
+        if character == " " {
+            spaces += 1
+            continue
+        }
+        if current.isEmpty {
+            currentStart = offset
+        } else if spaces >= 2 {
+            columns.append((currentStart, current))
+            current = ""
+            currentStart = offset
+        } else if spaces == 1 {
+            current.append(" ")
+        }
+        spaces = 0
+        current.append(character)
+    }
+    if !current.isEmpty { columns.append((currentStart, current)) }
+    guard let last = columns.last, last.offset >= gradeColumn - 4 else { return nil }
+    return (columns.dropLast().map(\.text).joined(separator: " "), last.text)
+}
+
+private func parseTable(_ lines: [String], from start: Int, mode: TableMode, gradeColumn: Int? = nil) -> TableResult {
     var result = TableResult(rows: [], endLine: start, warnings: [])
     guard start >= 0, start <= lines.count else { return result }
 
@@ -756,8 +795,10 @@ func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableRes
         let left: String
         let right: String?
         let indent: Int
+        /// Text in the grade column that is not a grade.
+        var unreadable: String? = nil
         var numbered: Bool { !left.isEmpty && splitNumbering(left) != nil }
-        /// Set by `markGradeStarts`: this line begins a new grade (not the wrapped rest of one).
+        /// This line begins a new grade (not the wrapped rest of one above it).
         var startsGrade = false
         var continuesGrade = false
     }
@@ -808,7 +849,11 @@ func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableRes
         var group: [Cell] = []
         while index < limit, !isBlank(lines[index]) {
             let split = splitRow(lines[index])
-            group.append(Cell(index: index, left: split.left, right: split.right, indent: leadingSpaces(lines[index])))
+            var cell = Cell(index: index, left: split.left, right: split.right, indent: leadingSpaces(lines[index]))
+            if split.right == nil, let unreadable = unreadableGradeCell(lines[index], gradeColumn: gradeColumn) {
+                cell = Cell(index: index, left: unreadable.left, right: nil, indent: cell.indent, unreadable: unreadable.cell)
+            }
+            group.append(cell)
             index += 1
         }
 
@@ -838,8 +883,12 @@ func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableRes
             let strippedLabel = splitNumbering(label)?.label ?? label
             if isTableHeader(label) { result.endLine = index; continue }
             let shortLines = texts.allSatisfy { $0.count <= 75 } && texts.count <= 4
+            let unreadable = group.compactMap(\.unreadable).joined(separator: " ")
             if shortLines, looksLikeJudgementLabel(strippedLabel), mode != .generic, result.rows.count < 12 {
-                result.warnings.append("Could not read the grade for the judgement \"\(stripFootnoteMarkers(strippedLabel))\".")
+                let label = stripFootnoteMarkers(strippedLabel)
+                result.warnings.append(unreadable.isEmpty
+                    ? "Could not read the grade for the judgement \"\(label)\"."
+                    : "Could not read the grade \"\(unreadable)\" for the judgement \"\(label)\".")
                 result.endLine = index
                 continue
             }
@@ -901,6 +950,7 @@ func parseTable(_ lines: [String], from start: Int, mode: TableMode) -> TableRes
                 }
                 if !cell.left.isEmpty { labelParts.append(cell.left) }
                 if let right = cell.right { gradeParts.append(right) }
+                if let unreadable = cell.unreadable { gradeParts.append(unreadable) }
             }
             if gradeParts.isEmpty {
                 let label = joinLines(labelParts)
@@ -935,7 +985,7 @@ private func split<T>(_ cells: [T], before isStart: (T) -> Bool) -> [[T]] {
 
 /// "Children's services in Birmingham are inadequate", "Children's services in Manchester require
 /// improvement to be good", "The overall judgement is that children's services require improvement".
-func readSIFOverallSentence(_ lines: [String], searchLimit: Int) -> (grade: Grade, localAuthority: String?, endLine: Int)? {
+private func readSIFOverallSentence(_ lines: [String], searchLimit: Int) -> (grade: Grade, localAuthority: String?, endLine: Int)? {
     let limit = min(lines.count, searchLimit)
     for index in 0..<limit {
         let lower = lines[index].lowercased()
@@ -972,7 +1022,7 @@ func readSIFOverallSentence(_ lines: [String], searchLimit: Int) -> (grade: Grad
     return nil
 }
 
-func sifGrade(verb: String, words: String) -> Grade? {
+private func sifGrade(verb: String, words: String) -> Grade? {
     let v = verb.lowercased()
     let w = words.lowercased()
     if w.hasPrefix("improvement") {
@@ -985,7 +1035,7 @@ func sifGrade(verb: String, words: String) -> Grade? {
 // MARK: - Prose
 
 /// Re-joins wrapped lines into one: a line ending in "co-" joins "location" without a space.
-func joinLines<S: Sequence>(_ parts: S) -> String where S.Element == String {
+private func joinLines<S: Sequence>(_ parts: S) -> String where S.Element == String {
     var out = ""
     for part in parts {
         let piece = collapseWhitespace(part)
@@ -1003,7 +1053,7 @@ func joinLines<S: Sequence>(_ parts: S) -> String where S.Element == String {
 
 /// Removes footnote markers glued to a word: "improve?1" → "improve?", "leavers.2" → "leavers.",
 /// "(Enabler two)3" → "(Enabler two)". Numbers after a space or a digit ("aged 16", "£1.5") stay.
-func stripFootnoteMarkers(_ text: String) -> String {
+private func stripFootnoteMarkers(_ text: String) -> String {
     let characters = Array(text)
     var out = ""
     out.reserveCapacity(text.utf8.count)
@@ -1035,10 +1085,10 @@ func stripFootnoteMarkers(_ text: String) -> String {
     return out
 }
 
-let bulletCharacters: Set<Character> = ["◼", "■", "●", "•", "▪", "◾", "‣", "⁃", "◦", "○", "➢", "►", "▶", "✓"]
+private let bulletCharacters: Set<Character> = ["◼", "■", "●", "•", "▪", "◾", "‣", "⁃", "◦", "○", "➢", "►", "▶", "✓"]
 
 /// The text of a bullet or numbered item, or nil when the line does not start one.
-func itemContent(_ trimmed: String) -> String? {
+private func itemContent(_ trimmed: String) -> String? {
     guard let first = trimmed.first else { return nil }
     let isPrivateUse = first.unicodeScalars.first.map { (0xE000...0xF8FF).contains($0.value) } ?? false
     if bulletCharacters.contains(first) || isPrivateUse {
@@ -1059,14 +1109,14 @@ func itemContent(_ trimmed: String) -> String? {
     return nil
 }
 
-func startsItem(_ trimmed: String) -> Bool { itemContent(trimmed) != nil }
+private func startsItem(_ trimmed: String) -> Bool { itemContent(trimmed) != nil }
 
-func isImproveHeading(_ trimmed: String) -> Bool {
+private func isImproveHeading(_ trimmed: String) -> Bool {
     guard trimmed.count <= 60, trimmed.lowercased().hasPrefix("what ") else { return false }
     return trimmed.wholeMatch(of: /(?i)what (?:needs|does the local authority need|does the lscb need) to improve\s*[?:]?\s*\d{0,2}\s*[?:]?/) != nil
 }
 
-func isNamedHeading(_ trimmed: String) -> Bool {
+private func isNamedHeading(_ trimmed: String) -> Bool {
     if isImproveHeading(trimmed) { return true }
     guard trimmed.count <= 80 else { return false }
     return startsWithWords(trimmed, anyOf: [
@@ -1077,21 +1127,21 @@ func isNamedHeading(_ trimmed: String) -> Bool {
     ])
 }
 
-func isSummaryHeading(_ trimmed: String) -> Bool {
+private func isSummaryHeading(_ trimmed: String) -> Bool {
     ["executive summary", "summary", "summary of findings", "overview", "overall summary"]
         .contains(collapseWhitespace(trimmed).lowercased())
 }
 
 /// A short line that does not end a sentence, starting with a capital: a heading when it starts
 /// a paragraph.
-func looksLikeHeading(_ trimmed: String) -> Bool {
+private func looksLikeHeading(_ trimmed: String) -> Bool {
     guard let first = trimmed.first, first.isUppercase, trimmed.count <= 60 else { return false }
     guard let last = trimmed.last else { return false }
     return !".,;:!?)\"'-".contains(last)
 }
 
 /// Paragraphs from `start` until the next heading.
-func paragraphs(in document: LayoutDocument, from start: Int, skipLeadingSummaryHeading: Bool,
+private func paragraphs(in document: LayoutDocument, from start: Int, skipLeadingSummaryHeading: Bool,
                 maxParagraphs: Int = 25) -> [String] {
     var result: [String] = []
     var current: [String] = []
@@ -1122,7 +1172,7 @@ func paragraphs(in document: LayoutDocument, from start: Int, skipLeadingSummary
     return result.map(stripFootnoteMarkers).filter { !$0.isEmpty }
 }
 
-func readSummary(_ document: LayoutDocument, from start: Int?, isLetter: Bool) -> String? {
+private func readSummary(_ document: LayoutDocument, from start: Int?, isLetter: Bool) -> String? {
     var found: [String] = []
     if let start {
         found = paragraphs(in: document, from: start, skipLeadingSummaryHeading: true)
@@ -1152,7 +1202,7 @@ func readSummary(_ document: LayoutDocument, from start: Int?, isLetter: Bool) -
     return kept.isEmpty ? nil : kept.joined(separator: "\n\n")
 }
 
-func readImprovements(_ document: LayoutDocument) -> [String] {
+private func readImprovements(_ document: LayoutDocument) -> [String] {
     let body = document.body
     guard let headingIndex = body.firstIndex(where: { isImproveHeading($0.trimmed) })
         ?? body.firstIndex(where: { $0.trimmed.lowercased() == "recommendations" })
@@ -1166,7 +1216,8 @@ func readImprovements(_ document: LayoutDocument) -> [String] {
         if line.isBlank { continue }
         if let content = itemContent(line.trimmed) {
             items.append([content])
-        } else if let last = items.indices.last, line.indent > 0 {
+        } else if let last = items.indices.last,
+                  line.indent > 0 || line.trimmed.first.map({ $0.isLowercase || $0 == "(" }) == true {
             items[last].append(line.trimmed)
         } else if items.isEmpty, preamble < 3 {
             preamble += 1  // "The local authority should:" and the like
@@ -1182,7 +1233,7 @@ func readImprovements(_ document: LayoutDocument) -> [String] {
 /// Ungraded letters: the sentences of "Headline findings" (or "Overview", "Summary of findings",
 /// "Main findings", "Key findings", "Overall"); without such a section, the sentences after the
 /// "This letter summarises …" paragraph that state progress.
-func readMainConclusions(_ document: LayoutDocument) -> [String] {
+private func readMainConclusions(_ document: LayoutDocument) -> [String] {
     let names = ["headline findings", "main findings", "key findings", "summary of findings", "overview",
                  "overall", "findings", "summary", "conclusion", "conclusions"]
     for name in names {
@@ -1206,7 +1257,7 @@ func readMainConclusions(_ document: LayoutDocument) -> [String] {
 
 /// Splits prose into sentences at ". ", "! ", "? " before a capital, not after "e.g.", "Mr." and
 /// the like.
-func sentences(of text: String) -> [String] {
+private func sentences(of text: String) -> [String] {
     let abbreviations: Set<String> = ["e.g.", "i.e.", "mr.", "mrs.", "ms.", "dr.", "st.", "no.", "etc.", "cf.", "vs."]
     var result: [String] = []
     var current = ""

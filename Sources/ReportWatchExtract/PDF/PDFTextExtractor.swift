@@ -24,6 +24,8 @@ public enum PDFTextError: Error, CustomStringConvertible, Sendable, Equatable {
     case killedBySignal(path: String, signal: Int32, stderr: String)
     /// pdftotext exited 0 but wrote no output file.
     case outputMissing(path: String, stderr: String)
+    /// The extracted text is larger than `maxOutputBytes` (a hostile or broken PDF).
+    case outputTooLarge(path: String, bytes: Int)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum PDFTextError: Error, CustomStringConvertible, Sendable, Equatable {
                 + (stderr.isEmpty ? "" : ": \(stderr)")
         case .outputMissing(let path, let stderr):
             return "pdftotext wrote no text for \(path)" + (stderr.isEmpty ? "" : ": \(stderr)")
+        case .outputTooLarge(let path, let bytes):
+            return "pdftotext wrote \(bytes) bytes of text for \(path), more than allowed"
         }
     }
 }
@@ -65,11 +69,15 @@ public struct PDFTextExtractor: Sendable {
     public var timeout: Duration
     /// Virtual memory limit for pdftotext; 0 or less means none.
     public var memoryLimitBytes: Int
+    /// Largest text accepted (a report's text is well under 1 MiB).
+    public var maxOutputBytes: Int
 
-    public init(executable: String = "pdftotext", timeout: Duration = .seconds(30), memoryLimitBytes: Int = 512 << 20) {
+    public init(executable: String = "pdftotext", timeout: Duration = .seconds(30), memoryLimitBytes: Int = 512 << 20,
+                maxOutputBytes: Int = 64 << 20) {
         self.executable = executable
         self.timeout = timeout
         self.memoryLimitBytes = memoryLimitBytes
+        self.maxOutputBytes = maxOutputBytes
     }
 
     public func text(ofPDFAt path: String) async throws -> String {
@@ -90,6 +98,7 @@ public struct PDFTextExtractor: Sendable {
         else {
             throw PDFTextError.launchFailed(executable: executablePath, message: "cannot create a temporary file in \(temporary.path)")
         }
+        defer { try? stderrHandle.close() }
 
         // A path starting with "-" would be read as an option.
         let inputArgument = path.hasPrefix("-") ? "./" + path : path
@@ -140,8 +149,6 @@ public struct PDFTextExtractor: Sendable {
         } onCancel: {
             control.kill(because: .cancelled)
         }
-        try? stderrHandle.close()
-
         let stderr = Self.readTail(of: stderrURL, maxBytes: 8 * 1024)
         switch control.killReason {
         case .timeout: throw PDFTextError.timedOut(path: path, after: timeout)
@@ -154,6 +161,11 @@ public struct PDFTextExtractor: Sendable {
         guard outcome.status == 0 else {
             throw PDFTextError.failed(path: path, status: outcome.status, stderr: stderr)
         }
+        guard let attributes = try? fileManager.attributesOfItem(atPath: outputURL.path) else {
+            throw PDFTextError.outputMissing(path: path, stderr: stderr)
+        }
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maxOutputBytes else { throw PDFTextError.outputTooLarge(path: path, bytes: size) }
         guard let data = try? Data(contentsOf: outputURL) else {
             throw PDFTextError.outputMissing(path: path, stderr: stderr)
         }

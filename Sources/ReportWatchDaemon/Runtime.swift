@@ -16,12 +16,15 @@ public final class Runtime: Sendable {
     public let deliverer: Deliverer
     public let logger: Logger
     let gate: HostGate
+    public let metrics: Metrics
+    let robots: RobotsCache
 
     public convenience init(configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) throws {
         let store = try Store.open(stateDirectory: configuration.stateDirectory)
         let client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
         do {
-            try self.init(configuration: configuration, logger: logger, store: store, client: client, gate: HostGate(), now: now)
+            try self.init(configuration: configuration, logger: logger, store: store, client: client, gate: HostGate(),
+                          robots: RobotsCache(), metrics: Metrics(), now: now)
         } catch {
             client.shutdown()
             throw error
@@ -31,18 +34,21 @@ public final class Runtime: Sendable {
     /// A runtime for a new configuration that keeps this one's store, client and host gate.
     convenience init(reloading configuration: Configuration, from previous: Runtime, now: @escaping @Sendable () -> Date) throws {
         try self.init(configuration: configuration, logger: previous.logger, store: previous.store, client: previous.client,
-                      gate: previous.gate, now: now)
+                      gate: previous.gate, robots: previous.robots, metrics: previous.metrics, now: now)
     }
 
     private init(configuration: Configuration, logger: Logger, store: Store, client: HTTPClient, gate: HostGate,
-                 now: @escaping @Sendable () -> Date) throws {
+                 robots: RobotsCache, metrics: Metrics, now: @escaping @Sendable () -> Date) throws {
         self.configuration = configuration
         self.logger = logger
         self.store = store
         self.client = client
         self.gate = gate
-        let fetcher = PoliteFetcher(client: client, gate: gate, settings: configuration.http, politeness: configuration.politeness)
-        checker = SourceChecker(configuration: configuration, store: store, fetcher: fetcher, logger: logger, now: now)
+        self.robots = robots
+        self.metrics = metrics
+        let fetcher = PoliteFetcher(client: client, gate: gate, robots: robots, settings: configuration.http, politeness: configuration.politeness)
+        checker = SourceChecker(
+            configuration: configuration, store: store, fetcher: fetcher, logger: logger, metrics: metrics, now: now)
         let context = ChannelContext(
             client: client, store: store, stateDirectory: configuration.stateDirectory,
             credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], logger: logger)
@@ -83,19 +89,32 @@ public final class Runtime: Sendable {
     public func checkOnce() async -> (results: [SourceChecker.Result], delivery: Deliverer.Report) {
         let results = await checkAll()
         let delivery = await deliverer.deliver(force: true)
+        await writeMetrics()
         return (results, delivery)
+    }
+
+    /// Rewrites `metrics_file`, when configured. A failure is logged: metrics never stop a pass.
+    public func writeMetrics() async {
+        guard let path = configuration.metricsFile else { return }
+        do {
+            try await metrics.write(to: path, store: store)
+        } catch {
+            logger.warning("cannot write the metrics file", metadata: ["metrics.file": "\(path)", "error": "\(error)"])
+        }
     }
 
     /// `test-source`: fetch and read one source without opening the store.
     public static func testSource(_ source: SourceConfiguration, configuration: Configuration, logger: Logger) async throws -> SourceRead {
         let client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
         defer { client.shutdown() }
-        let fetcher = PoliteFetcher(client: client, gate: HostGate(), settings: configuration.http, politeness: configuration.politeness)
+        let fetcher = PoliteFetcher(client: client, gate: HostGate(), robots: RobotsCache(), settings: configuration.http, politeness: configuration.politeness)
         let response: HTTPResponse
         do {
             response = try await fetcher.fetch(source.url, politeness: source.politeness)
         } catch let error as FetchError {
             return .failure(SourceFailure(.fetch, "\(error.kind.rawValue): \(error.message)"))
+        } catch let error as RobotsDisallowed {
+            return .failure(SourceFailure(.robots, error.reason))
         }
         guard response.isSuccess else {
             return .failure(SourceFailure(.httpStatus, "HTTP \(response.status)"))

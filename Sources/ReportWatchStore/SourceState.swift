@@ -25,6 +25,8 @@ public struct SourceState: Sendable, Hashable {
     public var lastError: String?
     /// Items the last good pass had.
     public var itemCount: Int
+    /// What robots.txt said of the source's URL at the last check: "allowed" or why not.
+    public var robots: String?
 
     public init(
         sourceID: String,
@@ -38,7 +40,8 @@ public struct SourceState: Sendable, Hashable {
         consecutiveFailures: Int = 0,
         health: Health = .ok,
         lastError: String? = nil,
-        itemCount: Int = 0
+        itemCount: Int = 0,
+        robots: String? = nil
     ) {
         self.sourceID = sourceID
         self.etag = etag
@@ -52,5 +55,6 @@ public struct SourceState: Sendable, Hashable {
         self.health = health
         self.lastError = lastError
         self.itemCount = itemCount
+        self.robots = robots
     }
 }

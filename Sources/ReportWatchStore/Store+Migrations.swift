@@ -76,6 +76,9 @@ extension Store {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3-robots") { db in
+            try db.execute(sql: "ALTER TABLE source_state ADD COLUMN robots TEXT")
+        }
         return migrator
     }
 }

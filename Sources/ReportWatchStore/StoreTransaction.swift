@@ -24,7 +24,8 @@ public struct StoreTransaction {
             consecutiveFailures: row["consecutive_failures"],
             health: SourceState.Health(rawValue: row["health"]) ?? .ok,
             lastError: row["last_error"],
-            itemCount: row["item_count"]
+            itemCount: row["item_count"],
+            robots: row["robots"]
         )
     }
 
@@ -36,19 +37,19 @@ public struct StoreTransaction {
         try db.execute(
             sql: """
                 INSERT INTO source_state (source_id, etag, last_modified, baseline_at, last_check_at, last_success_at,
-                    last_change_at, next_check_at, consecutive_failures, health, last_error, item_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_change_at, next_check_at, consecutive_failures, health, last_error, item_count, robots)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(source_id) DO UPDATE SET
                     etag = excluded.etag, last_modified = excluded.last_modified, baseline_at = excluded.baseline_at,
                     last_check_at = excluded.last_check_at, last_success_at = excluded.last_success_at,
                     last_change_at = excluded.last_change_at, next_check_at = excluded.next_check_at,
                     consecutive_failures = excluded.consecutive_failures, health = excluded.health,
-                    last_error = excluded.last_error, item_count = excluded.item_count
+                    last_error = excluded.last_error, item_count = excluded.item_count, robots = excluded.robots
                 """,
             arguments: [
                 state.sourceID, state.etag, state.lastModified, Self.seconds(state.baselineAt), Self.seconds(state.lastCheckAt),
                 Self.seconds(state.lastSuccessAt), Self.seconds(state.lastChangeAt), Self.seconds(state.nextCheckAt),
-                state.consecutiveFailures, state.health.rawValue, state.lastError, state.itemCount,
+                state.consecutiveFailures, state.health.rawValue, state.lastError, state.itemCount, state.robots,
             ])
     }
 

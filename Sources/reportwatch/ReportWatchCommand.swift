@@ -8,6 +8,6 @@ struct ReportWatchCommand: AsyncParsableCommand {
         commandName: "reportwatch",
         abstract: "Watches council and inspectorate pages and alerts on new reports and their findings.",
         version: ReportWatchVersion.current,
-        subcommands: [Check.self, Run.self, CheckConfig.self, TestSource.self]
+        subcommands: [Check.self, Run.self, CheckConfig.self, TestSource.self, Status.self]
     )
 }

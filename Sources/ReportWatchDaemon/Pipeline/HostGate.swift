@@ -37,6 +37,14 @@ actor HostGate {
         }
     }
 
+    /// A server asked us to wait (Retry-After): no request to the host starts before then.
+    func hold(_ host: String, for duration: Duration) {
+        var state = hosts[host, default: HostState()]
+        let until = clock.now + duration
+        state.nextStart = max(state.nextStart ?? until, until)
+        hosts[host] = state
+    }
+
     func release(_ host: String) {
         guard var state = hosts[host] else { return }
         if state.waiters.isEmpty {

@@ -12,6 +12,7 @@ public struct SourceChecker: Sendable {
     let store: Store
     let fetcher: PoliteFetcher
     let logger: Logger
+    let metrics: Metrics
     let now: @Sendable () -> Date
 
     /// What a check did, for logs, `status` and tests.
@@ -30,9 +31,17 @@ public struct SourceChecker: Sendable {
         let context = SourceContext(
             fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
             previousItems: items, isBaseline: !baselineDone, storedDocuments: documents)
-        let fetched = await fetch(source, previous: baselineDone ? previous : nil, context: context)
+        let (fetched, stats) = await fetch(source, previous: baselineDone ? previous : nil, context: context)
         try Task.checkCancellation()
-        return try commit(source, fetched)
+        let result = try commit(source, fetched)
+        await metrics.record(source: source.id, outcome: result.outcome, alerts: result.alerts,
+                             fetchDuration: stats.duration, bytes: stats.bytes)
+        return result
+    }
+
+    struct FetchStats {
+        var duration: Duration?
+        var bytes = 0
     }
 
     enum Fetched {
@@ -41,16 +50,26 @@ public struct SourceChecker: Sendable {
         case failed(SourceFailure, retryAfter: Duration?)
     }
 
-    private func fetch(_ source: SourceConfiguration, previous: SourceState?, context: SourceContext) async -> Fetched {
+    private func fetch(_ source: SourceConfiguration, previous: SourceState?, context: SourceContext) async -> (Fetched, FetchStats) {
+        var stats = FetchStats()
+        let fetched = await fetch(source, previous: previous, context: context, stats: &stats)
+        return (fetched, stats)
+    }
+
+    private func fetch(_ source: SourceConfiguration, previous: SourceState?, context: SourceContext, stats: inout FetchStats) async -> Fetched {
         let response: HTTPResponse
         do {
             response = try await fetcher.fetch(
                 source.url, politeness: source.politeness, etag: previous?.etag, lastModified: previous?.lastModified)
         } catch let error as FetchError {
             return .failed(SourceFailure(.fetch, "\(error.kind.rawValue): \(error.message)"), retryAfter: nil)
+        } catch let error as RobotsDisallowed {
+            return .failed(SourceFailure(.robots, error.reason), retryAfter: nil)
         } catch {
             return .failed(SourceFailure(.fetch, "\(error)"), retryAfter: nil)
         }
+        stats.duration = response.duration
+        stats.bytes = response.body.count
         if response.isNotModified { return .notModified }
         guard response.isSuccess else {
             let retryAfter = response.header("Retry-After").flatMap(RetryAfter.parse)
@@ -146,6 +165,13 @@ public struct SourceChecker: Sendable {
                 state.lastModified = lastModified
                 state.itemCount = items.count
                 succeeded()
+            }
+            if case .failed(let failure) = outcome, failure.kind == .robots {
+                state.robots = "disallowed: \(failure.message)"
+            } else if case .failed(let failure) = outcome, failure.kind == .fetch {
+                // Robots was not the reason; the verdict stays what it was.
+            } else {
+                state.robots = "allowed"
             }
             state.nextCheckAt = nextCheck(source, after: date, failures: state.consecutiveFailures, threshold: threshold, retryAfter: retryAfter)
             for alert in alerts {

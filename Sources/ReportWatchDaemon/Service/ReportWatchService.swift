@@ -14,11 +14,12 @@ public enum ReportWatchService {
             notifier.status(StatusLine.summary(runtime))
         })
         let reloader = ReloadService(scheduler: scheduler, file: configuration.file, logger: logger, notifier: notifier)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: scheduler), .init(service: reloader)]
+        if notifier.isEnabled, let interval = WatchdogService<ContinuousClock>.interval(environment: ProcessInfo.processInfo.environment) {
+            services.append(.init(service: WatchdogService(scheduler: scheduler, notifier: notifier, interval: interval)))
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: scheduler),
-                .init(service: reloader),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         ))

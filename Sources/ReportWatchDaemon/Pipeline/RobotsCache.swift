@@ -1,0 +1,67 @@
+import Foundation
+import ReportWatchFetch
+
+/// robots.txt per origin, fetched politely and kept for a day.
+actor RobotsCache {
+    enum Verdict: Sendable, Hashable {
+        case allowed
+        case disallowed(String)
+    }
+
+    private struct Entry {
+        var rules: RobotsRules
+        var expires: Date
+    }
+
+    private var entries: [String: Entry] = [:]
+    private var inFlight: [String: Task<(rules: RobotsRules, keepFor: TimeInterval?), Never>] = [:]
+    private let agent = "reportwatch"
+    private let lifetime: TimeInterval = 86_400
+
+    /// Whether the URL may be fetched. `fetchRobots` fetches a robots.txt URL (through the
+    /// host gate, like any other request).
+    func verdict(for url: String, fetchRobots: @escaping @Sendable (String) async throws -> HTTPResponse) async -> Verdict {
+        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
+            return .allowed
+        }
+        let origin = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+        let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
+            + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
+        let rules = await rules(for: origin, fetchRobots: fetchRobots)
+        return rules.allows(path) ? .allowed : .disallowed("\(origin)/robots.txt disallows \(path)")
+    }
+
+    private func rules(for origin: String, fetchRobots: @escaping @Sendable (String) async throws -> HTTPResponse) async -> RobotsRules {
+        if let entry = entries[origin], entry.expires > Date() { return entry.rules }
+        if let task = inFlight[origin] { return await task.value.rules }
+        let agent = self.agent
+        let lifetime = self.lifetime
+        let task = Task { () -> (rules: RobotsRules, keepFor: TimeInterval?) in
+            do {
+                let response = try await fetchRobots("\(origin)/robots.txt")
+                switch response.status {
+                case 200..<300:
+                    let text = String(decoding: response.body.prefix(500_000), as: UTF8.self)
+                    return (RobotsRules(parsing: text, agent: agent), lifetime)
+                case 400..<500:
+                    // RFC 9309: an unavailable robots.txt allows everything.
+                    return (.allowAll, lifetime)
+                default:
+                    // RFC 9309: an unreachable robots.txt (5xx) disallows everything, for now.
+                    return (.disallowAll, 600)
+                }
+            } catch {
+                // No answer at all: the site itself is probably down, and the fetch that follows
+                // will say so; ask again next time rather than guess.
+                return (.allowAll, nil)
+            }
+        }
+        inFlight[origin] = task
+        let result = await task.value
+        inFlight[origin] = nil
+        if let keepFor = result.keepFor {
+            entries[origin] = Entry(rules: result.rules, expires: Date().addingTimeInterval(keepFor))
+        }
+        return result.rules
+    }
+}

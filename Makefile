@@ -8,7 +8,7 @@ UNITDIR = $(DESTDIR)$(PREFIX)/lib/systemd/system
 MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
 CONFDIR = $(DESTDIR)/etc/reportwatch
 
-.PHONY: build release run test test-unit check-unit install uninstall clean
+.PHONY: build release run test check-unit install uninstall clean bench bench-build
 
 build:
 	$(SWIFT) build
@@ -21,7 +21,7 @@ run: release
 	./.build/release/reportwatch run --config $(CONFIG)
 
 # The whole test suite against real loopback peers, then the systemd unit checks.
-test:
+test: bench-build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) check-unit
@@ -40,6 +40,15 @@ install: release
 # Removes what install put in place; never state or config.
 uninstall:
 	rm -f $(BINDIR)/reportwatch $(UNITDIR)/reportwatch.service $(MANDIR)/reportwatch.1
+
+# The benchmark: reportwatch against the raw libcurl + libxml2 floor on loopback; prints a table.
+bench: release bench-build
+	python3 bench/bench.py .build/release/reportwatch .build/bench/floor $(BENCH_ARGS)
+
+# CI builds the benchmark but does not time it.
+bench-build:
+	mkdir -p .build/bench
+	cc -O2 -Wall -o .build/bench/floor bench/floor.c $$(pkg-config --cflags --libs libcurl libxml-2.0)
 
 clean:
 	rm -rf .build

@@ -21,6 +21,11 @@ public struct OutboxSummary: Sendable, Hashable, Codable {
     public var delivered: Int
     public var oldestPendingAt: Date?
     public var lastError: String?
+
+    enum CodingKeys: String, CodingKey {
+        case channelID = "channel", pending, retrying, dead, delivered
+        case oldestPendingAt = "oldest_pending_at", lastError = "last_error"
+    }
 }
 
 /// One entry of a source's change history.

@@ -26,7 +26,7 @@ struct PolitenessTests {
 
     @Test func requestsToOneHostKeepTheMinimumGap() async throws {
         let paths = ["/a", "/b", "/c", "/d"]
-        let harness = try Harness(sources: sources(paths), extra: "politeness: {min_gap: 400ms, max_per_host: 1}")
+        let harness = try Harness(sources: sources(paths), politeness: "{min_gap: 400ms, max_per_host: 1}")
         for path in paths { harness.server.set(path, body: newsPage(twoReports)) }
         await harness.check()
         let times = starts(harness.server, paths)

@@ -250,11 +250,27 @@ public struct SourceChecker: Sendable {
     }
 }
 
-/// Case-insensitive keyword matching over an item's fields.
-enum Keywords {
-    static func matches(_ keywords: [String], in item: Item) -> Bool {
-        let text = ([item.key] + item.fields.values.sorted()).joined(separator: " ")
-        return keywords.contains { text.range(of: $0, options: [.caseInsensitive, .diacriticInsensitive]) != nil }
+/// Keyword matching over an item's fields: case-insensitive, whole words (so "SEND" does not
+/// match "sending", while "care leavers" matches "Care Leavers' offer").
+public enum Keywords {
+    public static func matches(_ keywords: [String], in item: Item) -> Bool {
+        matches(keywords, in: ([item.key] + item.fields.values.sorted()).joined(separator: " "))
+    }
+
+    public static func matches(_ keywords: [String], in text: String) -> Bool {
+        keywords.contains { keyword in
+            var searchRange = text.startIndex..<text.endIndex
+            while let found = text.range(of: keyword, options: [.caseInsensitive, .diacriticInsensitive], range: searchRange) {
+                let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
+                let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
+                if !(before?.isLetter ?? false) && !(before?.isNumber ?? false)
+                    && !(after?.isLetter ?? false) && !(after?.isNumber ?? false) {
+                    return true
+                }
+                searchRange = found.upperBound..<text.endIndex
+            }
+            return false
+        }
     }
 }
 

@@ -16,7 +16,8 @@ final class Harness: @unchecked Sendable {
 
     /// `sourcesYAML` is the `sources:` list, with `{{base}}` standing for the server's URL.
     /// Politeness is off (loopback) unless the YAML sets it.
-    init(sources sourcesYAML: String, channels channelsYAML: String? = nil, extra: String = "") throws {
+    init(sources sourcesYAML: String, channels channelsYAML: String? = nil, extra: String = "",
+         politeness: String = "{min_gap: 0s, max_per_host: 4}") throws {
         server = try TestHTTPServer()
         server.start()
         directory = try Fixtures.temporaryDirectory()
@@ -28,7 +29,7 @@ final class Harness: @unchecked Sendable {
         let yaml = """
             state_directory: \(directory.path)/state
             contact: tests@example.org
-            politeness: {min_gap: 0s, max_per_host: 4}
+            politeness: \(politeness)
             http: {connect_timeout: 2s, timeout: 2s}
             \(extra)
             sources:

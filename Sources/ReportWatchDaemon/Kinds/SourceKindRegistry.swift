@@ -20,6 +20,7 @@ struct SourceKindRegistration: Sendable {
 enum SourceKindRegistry {
     static let all: [SourceKindRegistration] = [
         HTMLKind.registration,
+        ModernGovCommitteeKind.registration,
     ]
 
     static func registration(_ name: String) -> SourceKindRegistration? {

@@ -20,6 +20,9 @@ struct SourceKindRegistration: Sendable {
 enum SourceKindRegistry {
     static let all: [SourceKindRegistration] = [
         HTMLKind.registration,
+        GovUKSearchKind.registration,
+        GovUKContentKind.registration,
+        FeedKind.registration,
         ModernGovCommitteeKind.registration,
     ]
 

@@ -77,6 +77,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -112,6 +113,7 @@ let package = Package(
             name: "ReportWatchStoreTests",
             dependencies: ["ReportWatchStore", "ReportWatchTestSupport"]
         ),
+        .testTarget(name: "ReportWatchAlertsTests", dependencies: ["ReportWatchAlerts", "ReportWatchTestSupport"], exclude: ["peers"]),
         .testTarget(
             name: "ReportWatchDaemonTests",
             dependencies: ["ReportWatchDaemon", "ReportWatchTestSupport"]

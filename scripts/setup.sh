@@ -12,7 +12,7 @@ as_root() {
 }
 
 packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev poppler-utils pkg-config ca-certificates)
-[ "$with_tests" = yes ] && packages+=(python3 python3-pip systemd gzip curl)
+[ "$with_tests" = yes ] && packages+=(python3 python3-pip systemd gzip curl openssl)
 
 missing=()
 for package in "${packages[@]}"; do

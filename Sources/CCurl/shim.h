@@ -56,4 +56,9 @@ static inline CURLMcode rw_multi_setopt_long(CURLM *handle, CURLMoption option, 
 static inline size_t rw_write_abort(void) { return 0; }
 static inline size_t rw_read_abort(void) { return CURL_READFUNC_ABORT; }
 
+// CURLOPT_USE_SSL takes a `long`; Swift imports the curl_usessl enum as a struct.
+static inline long rw_usessl_none(void) { return (long)CURLUSESSL_NONE; }
+static inline long rw_usessl_try(void) { return (long)CURLUSESSL_TRY; }
+static inline long rw_usessl_all(void) { return (long)CURLUSESSL_ALL; }
+
 #endif

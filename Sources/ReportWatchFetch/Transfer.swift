@@ -14,6 +14,10 @@ final class Transfer: @unchecked Sendable {
     let maxBodyBytes: Int
     private(set) var body: [UInt8] = []
     private(set) var headers: [(name: String, value: String)] = []
+    /// Every header line as received, when asked for: SMTP's response lines ("250 OK: queued")
+    /// arrive through the header callback and are not `name: value` pairs.
+    private(set) var rawHeaderLines: [String] = []
+    private let keepsRawHeaderLines: Bool
     /// Set when the write callback refused bytes past `maxBodyBytes`.
     private(set) var exceededSizeLimit = false
     private var upload: [UInt8]
@@ -22,10 +26,11 @@ final class Transfer: @unchecked Sendable {
     /// Guarded by the engine's lock.
     var isCancelled = false
 
-    init(easy: CurlEasy, maxBodyBytes: Int, upload: [UInt8] = []) throws {
+    init(easy: CurlEasy, maxBodyBytes: Int, upload: [UInt8] = [], keepsRawHeaderLines: Bool = false) throws {
         self.easy = easy
         self.maxBodyBytes = maxBodyBytes
         self.upload = upload
+        self.keepsRawHeaderLines = keepsRawHeaderLines
         let me = Unmanaged.passUnretained(self).toOpaque()
         try easy.set(CURLOPT_WRITEFUNCTION, callback: { buffer, size, count, userdata in
             guard let userdata, let buffer else { return 0 }
@@ -64,6 +69,7 @@ final class Transfer: @unchecked Sendable {
 
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
         let line = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        if keepsRawHeaderLines { rawHeaderLines.append(line) }
         if line.hasPrefix("HTTP/") {
             // A new response (after a redirect or a 100 Continue): only the last one's headers count.
             headers.removeAll(keepingCapacity: true)

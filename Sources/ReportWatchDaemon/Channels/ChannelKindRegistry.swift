@@ -31,6 +31,9 @@ struct ChannelKindRegistration: Sendable {
 enum ChannelKindRegistry {
     static let all: [ChannelKindRegistration] = [
         JSONLinesSettings.registration,
+        EmailSettings.registration,
+        WebhookSettings.registration,
+        AtomSettings.registration,
     ]
 
     static func registration(_ name: String) -> ChannelKindRegistration? {

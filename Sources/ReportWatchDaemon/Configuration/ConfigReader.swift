@@ -22,7 +22,7 @@ struct ConfigReader {
     static let commonSourceKeys = [
         "id", "name", "kind", "url", "interval", "jitter", "failures_before_alert", "politeness", "keywords", "ignore_fields",
     ]
-    static let commonChannelKeys = ["id", "kind", "sources", "events"]
+    static let commonChannelKeys = ["id", "kind", "sources", "events", "digest", "urgent_events"]
 
     mutating func read(_ root: Node?) -> Configuration? {
         guard let root else {
@@ -170,6 +170,7 @@ struct ConfigReader {
             }
             channel.events = parsed
         }
+        readDeliveryKeys(map, at: path, into: &channel)
         return channel
     }
 

@@ -29,13 +29,55 @@ import Yams
 ///     # kind html:
 ///     items: "//li[@class='report']"   # XPath selecting the items
 ///     fields: {key: "a/@href", title: "a", link: "a/@href", date: "time/@datetime"}  # key is required
+///     # kind moderngov-committee: url is the committee's ieListMeetings.aspx?CommitteeId=... page.
+///     window: {past: 60d, future: 90d}   # only meetings dated inside it have their pages read
+///     #   Alerts: a new meeting; a cancellation; a change of what is published; a new agenda item
+///     #   or document only when it matches the keywords; a recent or upcoming meeting removed.
+///     # kind govuk-search: no keys of its own; url is a Search API query ending in /api/search.json
+///     #   (e.g. ?filter_organisations=department-for-education&filter_content_store_document_type=decision
+///     #   &order=-public_timestamp&count=50&fields=title,link,public_timestamp,description,content_store_document_type).
+///     #   Items keyed by link; keywords select new, changed and removed results.
+///     # kind govuk-content: no keys of its own; url starts https://www.gov.uk/api/content/. A publication
+///     #   alerts when updated (with its change note); a document collection also when a document is
+///     #   added, removed or moves between groups. keywords select which changes alert.
+///     # kind feed: no keys of its own; url is an RSS or Atom feed. Entries keyed by link (not id/guid);
+///     #   keywords select new and changed entries; entries leaving the feed never alert.
+///     # kind ofsted-provider: url is https://reports.ofsted.gov.uk/provider/44/<URN> (`reportwatch council NAME`).
+///     council: Harrow                # name for messages; default: the page's heading
+///     documents_per_pass: 10         # most report PDFs fetched a pass, newest first (each only once, ever)
+///     #   Items: reports keyed by PDF file id. A new report alerts with its findings against the
+///     #   previous graded report; a page without a.publication-link is a structure failure.
+///     # kind ofsted-search: url is an Ofsted search results page (…/search?...&rows=100).
+///     max_pages: 10                  # most result pages followed a pass
+///     #   Items: providers keyed by URN; a changed latest report date is a `changed` alert.
 /// channels:
 ///   - id: log                     # required, unique
 ///     kind: jsonl                 # required
 ///     sources: [council-news]     # optional: only these sources' alerts
 ///     events: [added, changed]    # optional: only these events
+///     digest: daily@08:00         # optional: gather alerts into one message at this time (in
+///                                 #   `timezone`); or weekly@mon 08:00
+///     urgent_events: [source_failing]   # optional: these bypass the digest
 ///     # kind jsonl:
 ///     path: ./var/alerts.jsonl
+///     # kind email (multipart/alternative through libcurl's SMTP, TLS verified):
+///     smtp_url: smtp://mail.example.org:587   # or smtps://mail.example.org:465; no credentials here
+///     starttls: required          # smtp:// only: required (default), optional, never (local relay)
+///     from: "reportwatch <alerts@example.org>"
+///     to: [group@example.org]     # required, one or more
+///     username: alerts            # optional, with password_file
+///     password_file: smtp-password   # relative: $CREDENTIALS_DIRECTORY first (LoadCredential=), then as given
+///     ca_file: /etc/reportwatch/ca.pem   # optional private CA bundle
+///     timeout: 60s
+///     # kind webhook (POST; any 2xx confirms; X-Reportwatch-Alert-Id, -Timestamp, -Signature):
+///     url: https://hooks.example.org/reportwatch
+///     format: json                # json (alert + schema_version), slack, discord, teams
+///     secret_file: webhook-secret # optional: HMAC-SHA256 key, looked up like password_file
+///     timeout: 30s
+///     # kind atom (rewritten atomically on every alert):
+///     path: /var/www/reportwatch/alerts.xml
+///     max_entries: 100
+///     title: Harrow children's services alerts   # optional
 /// ```
 extension Configuration {
     /// Loads and checks a config file. Throws ``ConfigErrors`` naming every problem found.

@@ -116,6 +116,10 @@ public struct ChannelConfiguration: Sendable {
     public var sources: Set<String>?
     /// Only these events; all when `nil`.
     public var events: Set<AlertEvent>?
+    /// When set, alerts wait and go out together at the digest time (`Delivery/DigestSchedule.swift`).
+    public var digest: DigestSchedule?
+    /// Events that go out at once even when the channel has a digest.
+    public var urgentEvents: Set<AlertEvent> = []
 
     public init(id: String, kindName: String, settings: any ChannelSettings) {
         self.id = id

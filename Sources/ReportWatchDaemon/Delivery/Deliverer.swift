@@ -8,12 +8,19 @@ import ReportWatchStore
 /// delivered to a channel only after the channel confirmed it; a failure schedules a retry
 /// with exponential backoff and jitter (or the receiver's Retry-After), and an alert older than
 /// `max_age` is dead-lettered with one `delivery_failed` alert to the other channels.
+///
+/// A channel with a `digest` holds its alerts (except `urgent_events`) until the digest time and
+/// sends them as one message. A channel whose receiver is down pauses as a whole, so its alerts
+/// wait together and the other channels, which run concurrently, are not held up by it.
 public struct Deliverer: Sendable {
     let configuration: Configuration
     let store: Store
     let channels: [any AlertChannel]
     let logger: Logger
     let now: @Sendable () -> Date
+    /// Channels whose receiver is down, until when. In memory: after a restart every channel
+    /// gets one fresh try, which is what an operator who restarted it expects.
+    let pauses = ChannelPauses()
 
     public struct Report: Sendable {
         public var delivered = 0
@@ -21,8 +28,23 @@ public struct Deliverer: Sendable {
         public var dead = 0
     }
 
+    /// The most alerts one digest message carries; more go in the next one.
+    static let digestLimit = 200
+    /// How far into the outbox one look goes.
+    static let window = 1000
+
+    var context: DeliveryContext {
+        DeliveryContext(
+            sourceNames: Dictionary(configuration.sources.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
+            timeZone: timeZone)
+    }
+
+    var timeZone: TimeZone {
+        TimeZone(identifier: configuration.timezone) ?? TimeZone(secondsFromGMT: 0) ?? .current
+    }
+
     /// Tries what is due on every channel. With `force`, tries every pending alert once,
-    /// whatever its backoff (for one-shot runs).
+    /// whatever its backoff (for one-shot runs); a digest still waits for its time.
     @discardableResult
     public func deliver(force: Bool = false) async -> Report {
         await withTaskGroup(of: Report.self) { group in
@@ -41,42 +63,95 @@ public struct Deliverer: Sendable {
 
     /// The earliest time a pending delivery falls due, on any channel.
     public func nextDue() -> Date? {
-        try? store.read { transaction in
-            try channels.compactMap { try transaction.nextDeliveryDue(channel: $0.id) }.min()
+        channels.compactMap { nextDue(for: $0) }.min()
+    }
+
+    /// When the channel next has something to send: a digest's time for the alerts it holds,
+    /// never before a pause ends.
+    public func nextDue(for channel: any AlertChannel) -> Date? {
+        let settings = configuration.channel(channel.id)
+        var due: Date?
+        if let schedule = settings?.digest {
+            let urgent = settings?.urgentEvents ?? []
+            let pending = (try? store.read { try $0.pendingDeliveries(channel: channel.id, dueBy: nil, limit: Self.window) }) ?? []
+            due = pending.map { item in
+                urgent.contains(item.alert.event)
+                    ? item.nextAttemptAt
+                    : max(item.nextAttemptAt, schedule.next(after: item.alert.detectedAt, in: timeZone))
+            }.min()
+        } else {
+            due = try? store.read { try $0.nextDeliveryDue(channel: channel.id) }
         }
+        if let due, let paused = pauses.until(channel.id) { return max(due, paused) }
+        return due
     }
 
     private func deliver(to channel: any AlertChannel, force: Bool) async -> Report {
+        if !force, let paused = pauses.until(channel.id), paused > now() { return Report() }
+        guard let settings = configuration.channel(channel.id), let schedule = settings.digest else {
+            return await deliverEach(to: channel, force: force) { _ in true }
+        }
+        var report = await deliverEach(to: channel, force: force) { settings.urgentEvents.contains($0.alert.event) }
+        if !force, let paused = pauses.until(channel.id), paused > now() { return report }
+        let digests = await deliverDigests(to: channel, schedule: schedule, urgent: settings.urgentEvents, force: force)
+        report.delivered += digests.delivered
+        report.failed += digests.failed
+        report.dead += digests.dead
+        return report
+    }
+
+    // MARK: One alert at a time
+
+    private func deliverEach(to channel: any AlertChannel, force: Bool, where selected: (PendingDelivery) -> Bool) async -> Report {
         var report = Report()
         var tried = Set<String>()
         // A channel that fails this many times in a row in one round is left for the next round.
         var consecutiveFailures = 0
-        while !Task.isCancelled, consecutiveFailures < 3 {
+        // Once an alert that had failed gets through, the receiver is back: everything waiting
+        // goes now, oldest first, rather than each alert at the end of its own backoff.
+        var recovered = false
+        round: while !Task.isCancelled, consecutiveFailures < 3 {
             let batch: [PendingDelivery]
             do {
-                batch = try store.read { try $0.pendingDeliveries(channel: channel.id, dueBy: force ? nil : now(), limit: 50) }
-                    .filter { !tried.contains($0.alert.id) }
+                let dueBy = force || recovered ? nil : now()
+                batch = try store.read { try $0.pendingDeliveries(channel: channel.id, dueBy: dueBy, limit: Self.window) }
+                    .filter { !tried.contains($0.alert.id) && selected($0) }
+                    .prefix(50).map { $0 }
             } catch {
                 logger.error("cannot read the outbox", metadata: ["channel.id": "\(channel.id)", "error": "\(error)"])
                 return report
             }
             if batch.isEmpty { break }
             for pending in batch {
-                guard !Task.isCancelled else { break }
+                guard !Task.isCancelled else { break round }
                 tried.insert(pending.alert.id)
-                let outcome = await attempt(pending, on: channel)
-                switch outcome {
-                case .delivered: report.delivered += 1; consecutiveFailures = 0
-                case .failed: report.failed += 1; consecutiveFailures += 1
-                case .dead: report.dead += 1
+                switch await attempt(pending, on: channel) {
+                case .delivered:
+                    report.delivered += 1
+                    consecutiveFailures = 0
+                    if pending.attempts > 0 { recovered = true }
+                    pauses.clear(channel.id)
+                case .failed(let pausesChannel, let next):
+                    report.failed += 1
+                    consecutiveFailures += 1
+                    if pausesChannel {
+                        pauses.pause(channel.id, until: next)
+                        break round
+                    }
+                case .dead:
+                    report.dead += 1
                 }
-                if consecutiveFailures >= 3 { break }
+                if consecutiveFailures >= 3 { break round }
             }
         }
         return report
     }
 
-    enum Attempt { case delivered, failed, dead }
+    enum Attempt {
+        case delivered
+        case failed(pausesChannel: Bool, next: Date)
+        case dead
+    }
 
     private func attempt(_ pending: PendingDelivery, on channel: any AlertChannel) async -> Attempt {
         let alert = pending.alert
@@ -85,26 +160,109 @@ public struct Deliverer: Sendable {
         if date.timeIntervalSince(alert.detectedAt) > configuration.delivery.maxAge.seconds {
             return giveUp(pending, on: channel, reason: pending.lastError ?? "not delivered within max_age", metadata: metadata)
         }
+        let answer: String
         do {
-            let answer = try await channel.deliver(alert)
-            try store.write { try $0.markDelivered(alertID: alert.id, channel: channel.id, at: now()) }
-            logger.info("alert delivered", metadata: metadata.merging(["channel.answer": "\(answer)"]) { $1 })
-            return .delivered
-        } catch let error as DeliveryError {
-            let next = date.addingTimeInterval(backoff(attempts: pending.attempts, retryAfter: error.retryAfter))
-            try? store.write {
-                try $0.markFailed(alertID: alert.id, channel: channel.id, error: error.message, nextAttemptAt: next)
-            }
-            logger.warning("delivery failed", metadata: metadata.merging([
-                "error": "\(error.message)", "delivery.attempts": "\(pending.attempts + 1)",
-                "delivery.next_attempt": "\(RFC3339.string(from: next))",
-            ]) { $1 })
-            return .failed
+            answer = try await channel.deliver(alert, context: context)
         } catch {
-            logger.error("cannot record the delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            return .failed
+            let next = date.addingTimeInterval(backoff(attempts: pending.attempts, retryAfter: error.retryAfter))
+            record(failure: error, of: [pending], on: channel, next: next, metadata: metadata)
+            return .failed(pausesChannel: error.pausesChannel, next: next)
         }
+        do {
+            try store.write { try $0.markDelivered(alertID: alert.id, channel: channel.id, at: now()) }
+        } catch {
+            // The receiver has it; the next round sends it again with the same id.
+            logger.error("cannot record the delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            return .failed(pausesChannel: false, next: date)
+        }
+        logger.info("alert delivered", metadata: metadata.merging(["channel.answer": "\(answer)"]) { $1 })
+        return .delivered
     }
+
+    private func record(failure error: DeliveryError, of deliveries: [PendingDelivery], on channel: any AlertChannel,
+                        next: Date, metadata: Logger.Metadata) {
+        do {
+            try store.write { transaction in
+                for pending in deliveries {
+                    try transaction.markFailed(alertID: pending.alert.id, channel: channel.id, error: error.message, nextAttemptAt: next)
+                }
+            }
+        } catch {
+            logger.error("cannot record the failed delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+        }
+        logger.warning("delivery failed", metadata: metadata.merging([
+            "error": "\(error.message)", "delivery.attempts": "\((deliveries.map(\.attempts).max() ?? 0) + 1)",
+            "delivery.next_attempt": "\(RFC3339.string(from: next))",
+        ]) { $1 })
+    }
+
+    // MARK: Digests
+
+    private func deliverDigests(to channel: any AlertChannel, schedule: DigestSchedule, urgent: Set<AlertEvent>,
+                                force: Bool) async -> Report {
+        var report = Report()
+        while !Task.isCancelled {
+            let date = now()
+            let pending: [PendingDelivery]
+            do {
+                pending = try store.read { try $0.pendingDeliveries(channel: channel.id, dueBy: nil, limit: Self.window) }
+                    .filter { !urgent.contains($0.alert.event) }
+            } catch {
+                logger.error("cannot read the outbox", metadata: ["channel.id": "\(channel.id)", "error": "\(error)"])
+                return report
+            }
+            var ready: [(pending: PendingDelivery, slot: Date)] = []
+            for item in pending {
+                let slot = schedule.next(after: item.alert.detectedAt, in: timeZone)
+                guard slot <= date else { continue }
+                // A held alert's age counts from its digest time: a weekly digest is not late.
+                if date.timeIntervalSince(slot) > configuration.delivery.maxAge.seconds {
+                    let metadata: Logger.Metadata = ["alert.id": "\(item.alert.id)", "channel.id": "\(channel.id)"]
+                    if case .dead = giveUp(item, on: channel, reason: item.lastError ?? "not delivered within max_age", metadata: metadata) {
+                        report.dead += 1
+                    }
+                    continue
+                }
+                ready.append((item, slot))
+            }
+            guard !ready.isEmpty else { break }
+            // The alerts of a failed digest carry its backoff; newer ones wait for it with them.
+            if !force, ready.contains(where: { $0.pending.attempts > 0 && $0.pending.nextAttemptAt > date }) { break }
+            let chunk = Array(ready.prefix(Self.digestLimit))
+            let digest = AlertDigest(
+                channelID: channel.id, period: schedule.digestPeriod,
+                scheduledAt: chunk.map(\.slot).max() ?? date, alerts: chunk.map(\.pending.alert))
+            let metadata: Logger.Metadata = ["digest.id": "\(digest.id)", "channel.id": "\(channel.id)", "digest.alerts": "\(chunk.count)"]
+            let answer: String
+            do {
+                answer = try await channel.deliver(digest: digest, context: context)
+            } catch {
+                let attempts = chunk.map(\.pending.attempts).max() ?? 0
+                let next = date.addingTimeInterval(backoff(attempts: attempts, retryAfter: error.retryAfter))
+                record(failure: error, of: chunk.map(\.pending), on: channel, next: next, metadata: metadata)
+                report.failed += chunk.count
+                if error.pausesChannel { pauses.pause(channel.id, until: next) }
+                break
+            }
+            do {
+                try store.write { transaction in
+                    for item in chunk {
+                        try transaction.markDelivered(alertID: item.pending.alert.id, channel: channel.id, at: now())
+                    }
+                }
+            } catch {
+                logger.error("cannot record the delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+                break
+            }
+            pauses.clear(channel.id)
+            report.delivered += chunk.count
+            logger.info("digest delivered", metadata: metadata.merging(["channel.answer": "\(answer)"]) { $1 })
+            if chunk.count < Self.digestLimit { break }
+        }
+        return report
+    }
+
+    // MARK: Giving up
 
     private func giveUp(_ pending: PendingDelivery, on channel: any AlertChannel, reason: String, metadata: Logger.Metadata) -> Attempt {
         let alert = pending.alert
@@ -122,7 +280,7 @@ public struct Deliverer: Sendable {
             }
         } catch {
             logger.error("cannot dead-letter the alert", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            return .failed
+            return .failed(pausesChannel: false, next: date)
         }
         logger.error("alert dead-lettered", metadata: metadata.merging(["error": "\(reason)"]) { $1 })
         return .dead
@@ -135,5 +293,29 @@ public struct Deliverer: Sendable {
         let base = min(settings.initialBackoff.seconds * pow(2, Double(min(attempts, 20))), settings.maxBackoff.seconds)
         let jittered = base / 2 + Double.random(in: 0...(base / 2))
         return max(jittered, retryAfter?.seconds ?? 0)
+    }
+}
+
+/// Which channels are paused because their receiver is down, and until when.
+final class ChannelPauses: @unchecked Sendable {
+    private let lock = NSLock()
+    private var until: [String: Date] = [:]
+
+    func until(_ channel: String) -> Date? {
+        lock.lock()
+        defer { lock.unlock() }
+        return until[channel]
+    }
+
+    func pause(_ channel: String, until date: Date) {
+        lock.lock()
+        until[channel] = date
+        lock.unlock()
+    }
+
+    func clear(_ channel: String) {
+        lock.lock()
+        until[channel] = nil
+        lock.unlock()
     }
 }

@@ -24,6 +24,8 @@ enum SourceKindRegistry {
         GovUKContentKind.registration,
         FeedKind.registration,
         ModernGovCommitteeKind.registration,
+        OfstedProviderKind.registration,
+        OfstedSearchKind.registration,
     ]
 
     static func registration(_ name: String) -> SourceKindRegistration? {

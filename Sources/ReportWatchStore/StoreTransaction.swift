@@ -9,7 +9,7 @@ public struct StoreTransaction {
     // MARK: Source state
 
     public func sourceState(_ sourceID: String) throws -> SourceState? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM source_state WHERE source_id = ?", arguments: [sourceID]) else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM source_state WHERE source_id = ?"), arguments: [sourceID]) else {
             return nil
         }
         return SourceState(
@@ -34,7 +34,7 @@ public struct StoreTransaction {
     }
 
     public func save(_ state: SourceState) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO source_state (source_id, etag, last_modified, baseline_at, last_check_at, last_success_at,
                     last_change_at, next_check_at, consecutive_failures, health, last_error, item_count, robots)
@@ -45,7 +45,8 @@ public struct StoreTransaction {
                     last_change_at = excluded.last_change_at, next_check_at = excluded.next_check_at,
                     consecutive_failures = excluded.consecutive_failures, health = excluded.health,
                     last_error = excluded.last_error, item_count = excluded.item_count, robots = excluded.robots
-                """,
+                """
+        ).execute(
             arguments: [
                 state.sourceID, state.etag, state.lastModified, Self.seconds(state.baselineAt), Self.seconds(state.lastCheckAt),
                 Self.seconds(state.lastSuccessAt), Self.seconds(state.lastChangeAt), Self.seconds(state.nextCheckAt),
@@ -57,40 +58,42 @@ public struct StoreTransaction {
 
     /// The items the source lists now (not those removed).
     public func currentItems(_ sourceID: String) throws -> [String: Item] {
-        let rows = try Row.fetchAll(
-            db, sql: "SELECT key, fields FROM items WHERE source_id = ? AND removed_at IS NULL", arguments: [sourceID])
+        let statement = try db.cachedStatement(sql: "SELECT key, fields FROM items WHERE source_id = ? AND removed_at IS NULL")
         var items: [String: Item] = [:]
-        items.reserveCapacity(rows.count)
-        for row in rows {
-            let key: String = row["key"]
-            items[key] = Item(key: key, fields: try Self.decodeFields(row["fields"]))
+        let rows = try Row.fetchCursor(statement, arguments: [sourceID])
+        while let row = try rows.next() {
+            let key: String = row[0]
+            items[key] = Item(key: key, fields: try FieldsCodec.decode(row[1]))
         }
         return items
     }
 
     /// Records a successful pass: every item seen now is current (inserted, updated, or brought
     /// back), every item in `removed` is marked removed, and each change goes into the history.
-    public func recordItems(_ sourceID: String, seen items: [Item], changes: [Change], alertIDs: [String: String], at date: Date) throws {
+    ///
+    /// `previous` is what ``currentItems(_:)`` returned at the start of the pass: items whose fields
+    /// are unchanged are only marked seen, in one statement.
+    public func recordItems(_ sourceID: String, seen items: [Item], changes: [Change], alertIDs: [String: String], at date: Date,
+                            previous: [String: Item] = [:]) throws {
         let now = date.timeIntervalSince1970
-        for item in items {
-            try db.execute(
-                sql: """
-                    INSERT INTO items (source_id, key, fields, first_seen, last_seen, removed_at) VALUES (?, ?, ?, ?, ?, NULL)
-                    ON CONFLICT(source_id, key) DO UPDATE SET
-                        fields = excluded.fields, last_seen = excluded.last_seen, removed_at = NULL,
-                        first_seen = CASE WHEN items.removed_at IS NULL THEN items.first_seen ELSE excluded.first_seen END
-                    """,
-                arguments: [sourceID, item.key, try Self.encode(item.fields), now, now])
+        try db.cachedStatement(sql: "UPDATE items SET last_seen = ? WHERE source_id = ? AND removed_at IS NULL")
+            .execute(arguments: [now, sourceID])
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO items (source_id, key, fields, first_seen, last_seen, removed_at) VALUES (?, ?, ?, ?, ?, NULL)
+            ON CONFLICT(source_id, key) DO UPDATE SET
+                fields = excluded.fields, last_seen = excluded.last_seen, removed_at = NULL,
+                first_seen = CASE WHEN items.removed_at IS NULL THEN items.first_seen ELSE excluded.first_seen END
+            """)
+        for item in items where previous[item.key]?.fields != item.fields {
+            try upsert.execute(arguments: [sourceID, item.key, FieldsCodec.encode(item.fields), now, now])
         }
         for change in changes {
             if case .removed(let item) = change {
-                try db.execute(
-                    sql: "UPDATE items SET removed_at = ? WHERE source_id = ? AND key = ?",
-                    arguments: [now, sourceID, item.key])
+                try db.cachedStatement(sql: "UPDATE items SET removed_at = ? WHERE source_id = ? AND key = ?")
+                    .execute(arguments: [now, sourceID, item.key])
             }
-            try db.execute(
-                sql: "INSERT INTO item_history (source_id, key, event, detail, detected_at, alert_id) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [sourceID, change.key, change.event.rawValue, try Self.detail(of: change), now, alertIDs[change.key]])
+            try db.cachedStatement(sql: "INSERT INTO item_history (source_id, key, event, detail, detected_at, alert_id) VALUES (?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [sourceID, change.key, change.event.rawValue, try Self.detail(of: change), now, alertIDs[change.key]])
         }
     }
 
@@ -245,20 +248,10 @@ public struct StoreTransaction {
 
     static func date(_ seconds: Double?) -> Date? { seconds.map(Date.init(timeIntervalSince1970:)) }
 
-    static func encode(_ fields: [String: String]) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(fields), as: UTF8.self)
-    }
-
-    static func decodeFields(_ text: String) throws -> [String: String] {
-        try JSONDecoder().decode([String: String].self, from: Data(text.utf8))
-    }
-
     static func detail(of change: Change) throws -> String? {
         switch change {
         case .added(let item), .removed(let item):
-            return try encode(item.fields)
+            return FieldsCodec.encode(item.fields)
         case .changed(_, _, let fields):
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -24,14 +24,9 @@ public struct SourceChecker: Sendable {
     }
 
     public func check(_ source: SourceConfiguration) async throws -> Result {
-        let (previous, items, documents) = try store.read { transaction in
-            (try transaction.sourceState(source.id), try transaction.currentItems(source.id), try transaction.documents(source.id))
-        }
+        let previous = try store.read { try $0.sourceState(source.id) }
         let baselineDone = previous?.baselineAt != nil
-        let context = SourceContext(
-            fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
-            previousItems: items, isBaseline: !baselineDone, storedDocuments: documents)
-        let (fetched, stats) = await fetch(source, previous: baselineDone ? previous : nil, context: context)
+        let (fetched, stats) = await fetch(source, previous: baselineDone ? previous : nil, isBaseline: !baselineDone)
         try Task.checkCancellation()
         let result = try commit(source, fetched)
         await metrics.record(source: source.id, outcome: result.outcome, alerts: result.alerts,
@@ -50,13 +45,13 @@ public struct SourceChecker: Sendable {
         case failed(SourceFailure, retryAfter: Duration?)
     }
 
-    private func fetch(_ source: SourceConfiguration, previous: SourceState?, context: SourceContext) async -> (Fetched, FetchStats) {
+    private func fetch(_ source: SourceConfiguration, previous: SourceState?, isBaseline: Bool) async -> (Fetched, FetchStats) {
         var stats = FetchStats()
-        let fetched = await fetch(source, previous: previous, context: context, stats: &stats)
+        let fetched = await fetch(source, previous: previous, isBaseline: isBaseline, stats: &stats)
         return (fetched, stats)
     }
 
-    private func fetch(_ source: SourceConfiguration, previous: SourceState?, context: SourceContext, stats: inout FetchStats) async -> Fetched {
+    private func fetch(_ source: SourceConfiguration, previous: SourceState?, isBaseline: Bool, stats: inout FetchStats) async -> Fetched {
         let response: HTTPResponse
         do {
             response = try await fetcher.fetch(
@@ -79,6 +74,16 @@ public struct SourceChecker: Sendable {
         guard !page.body.isEmpty else {
             return .failed(SourceFailure(.structure, "the server answered \(response.status) with an empty body"), retryAfter: nil)
         }
+        // What the last good pass stored is read only now: a 304 or a failure never needs it.
+        let stored: (items: [String: Item], documents: [String: StoredDocument])
+        do {
+            stored = try store.read { (try $0.currentItems(source.id), try $0.documents(source.id)) }
+        } catch {
+            return .failed(SourceFailure(.fetch, "cannot read the stored items: \(error)"), retryAfter: nil)
+        }
+        let context = SourceContext(
+            fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
+            previousItems: stored.items, isBaseline: isBaseline, storedDocuments: stored.documents)
         return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
     }
 
@@ -144,7 +149,7 @@ public struct SourceChecker: Sendable {
                 let previousItems = try transaction.currentItems(source.id)
                 if state.baselineAt == nil {
                     outcome = .baseline(itemCount: items.count)
-                    try transaction.recordItems(source.id, seen: items, changes: [], alertIDs: [:], at: date)
+                    try transaction.recordItems(source.id, seen: items, changes: [], alertIDs: [:], at: date, previous: previousItems)
                     state.baselineAt = date
                 } else {
                     let changes = ItemDiff.changes(from: previousItems, to: items, ignoring: source.ignoreFields)
@@ -155,7 +160,7 @@ public struct SourceChecker: Sendable {
                         alertIDs[change.key] = alert.id
                         alerts.append(alert)
                     }
-                    try transaction.recordItems(source.id, seen: items, changes: changes, alertIDs: alertIDs, at: date)
+                    try transaction.recordItems(source.id, seen: items, changes: changes, alertIDs: alertIDs, at: date, previous: previousItems)
                     if !changes.isEmpty { state.lastChangeAt = date }
                     outcome = changes.isEmpty ? .unchanged(notModified: false) : .changed(changes)
                 }

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+@testable import ReportWatchStore
+import ReportWatchCore
+import ReportWatchTestSupport
+
+@Suite("The SQLite store")
+struct StoreTests {
+    @Test func fieldsRoundTripThroughTheFastCodec() throws {
+        let fields = ["title": "Children’s services \"report\"\n\tline\u{1}", "link": "https://example.org/a?b=c&d=e", "emoji": "✓ 🎉", "": ""]
+        let encoded = FieldsCodec.encode(fields)
+        #expect(try FieldsCodec.decode(encoded) == fields)
+        // What JSONEncoder wrote before reads the same.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        #expect(try FieldsCodec.decode(String(decoding: try encoder.encode(fields), as: UTF8.self)) == fields)
+        #expect(try FieldsCodec.decode("{\"a\":\"\\ud83c\\udf89\"}") == ["a": "🎉"])
+        #expect(throws: (any Error).self) { try FieldsCodec.decode("{\"a\":") }
+    }
+
+    @Test func aPassIsOneTransactionAndRollsBackWhole() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        let date = Date()
+        let alert = Alert(source: "s", event: .added, title: "A", detectedAt: date)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try store.write { transaction in
+                try transaction.recordItems("s", seen: [Item(key: "a", fields: ["title": "A"])], changes: [], alertIDs: [:], at: date)
+                try transaction.enqueue(alert, for: ["log"])
+                throw Boom()
+            }
+        }
+        #expect(try store.read { try $0.currentItems("s") }.isEmpty)
+        #expect(try store.read { try $0.pendingDeliveries(channel: "log", dueBy: nil) }.isEmpty)
+
+        try store.write { transaction in
+            try transaction.recordItems("s", seen: [Item(key: "a", fields: ["title": "A"])], changes: [], alertIDs: [:], at: date)
+            try transaction.enqueue(alert, for: ["log", "mail"])
+        }
+        #expect(try store.read { try $0.currentItems("s") } == ["a": Item(key: "a", fields: ["title": "A"])])
+        let pending = try store.read { try $0.pendingDeliveries(channel: "mail", dueBy: nil) }
+        #expect(pending.map(\.alert.id) == [alert.id])
+        try store.write { try $0.markDelivered(alertID: alert.id, channel: "log", at: date) }
+        #expect(try store.read { try $0.pendingDeliveries(channel: "log", dueBy: nil) }.isEmpty)
+        #expect(try store.read { try $0.pendingDeliveries(channel: "mail", dueBy: nil) }.count == 1)
+        #expect(try store.integrityCheck() == "ok")
+    }
+
+    @Test func removedAndReturningItemsKeepTheirHistory() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        let a = Item(key: "a", fields: ["title": "A"])
+        try store.write { try $0.recordItems("s", seen: [a], changes: [], alertIDs: [:], at: Date()) }
+        try store.write { try $0.recordItems("s", seen: [], changes: [.removed(a)], alertIDs: [:], at: Date()) }
+        #expect(try store.read { try $0.currentItems("s") }.isEmpty)
+        try store.write { try $0.recordItems("s", seen: [a], changes: [.added(a)], alertIDs: [:], at: Date()) }
+        #expect(try store.read { try $0.currentItems("s") }.count == 1)
+        #expect(try store.read { try $0.history("s") }.map(\.event) == ["added", "removed"])
+    }
+
+    @Test func theDatabaseIsInWALMode() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        let mode = try store.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+        #expect(mode == "wal")
+        #expect(store.path.hasSuffix("/reportwatch.sqlite"))
+    }
+}

@@ -2,20 +2,39 @@
 /// space, and trimmed.
 public enum Text {
     public static func normalise(_ text: String) -> String {
-        var result = ""
-        result.reserveCapacity(text.utf8.count)
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar == "\u{00A0}" || scalar == "\u{200B}" {
-                pendingSpace = !result.isEmpty
-            } else {
-                if pendingSpace {
-                    result.unicodeScalars.append(" ")
-                    pendingSpace = false
+        var text = text
+        return text.withUTF8 { bytes in
+            // Work on UTF-8 bytes: ASCII needs no Unicode property lookups, which cost more than
+            // parsing the page did. Non-ASCII scalars are decoded only to ask whether they are
+            // white space.
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count)
+            var pendingSpace = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                        pendingSpace = !out.isEmpty
+                    } else {
+                        if pendingSpace { out.append(0x20); pendingSpace = false }
+                        out.append(byte)
+                    }
+                    index += 1
+                    continue
                 }
-                result.unicodeScalars.append(scalar)
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                let end = min(index + length, bytes.count)
+                let scalar = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self).unicodeScalars.first
+                if let scalar, scalar.properties.isWhitespace || scalar == "\u{00A0}" || scalar == "\u{200B}" {
+                    pendingSpace = !out.isEmpty
+                } else {
+                    if pendingSpace { out.append(0x20); pendingSpace = false }
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<end]))
+                }
+                index = end
             }
+            return String(decoding: out, as: UTF8.self)
         }
-        return result
     }
 }

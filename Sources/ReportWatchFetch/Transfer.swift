@@ -63,6 +63,10 @@ final class Transfer: @unchecked Sendable {
             exceededSizeLimit = true
             return rw_write_abort()
         }
+        if body.isEmpty {
+            // Pages are tens to hundreds of KB: start big rather than grow through many copies.
+            body.reserveCapacity(min(maxBodyBytes, max(bytes.count, 256 * 1024)))
+        }
         body.append(contentsOf: bytes)
         return bytes.count
     }

@@ -17,8 +17,11 @@ public final class Store: Sendable {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
-            // A committed transaction survives a power cut, not only a crash of the process.
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // In WAL mode NORMAL keeps every committed transaction through a crash or SIGKILL of
+            // the process; only a power cut can roll back the last ones, and then whole: state and
+            // its alerts together, so the change is detected and alerted again. It saves an
+            // fsync per check.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)

@@ -23,8 +23,40 @@ extension HTMLDocument {
         return (bytes, declared)
     }
 
+    /// Validates without building a String: pages are mostly ASCII, checked eight bytes at a time.
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        String(validating: bytes, as: UTF8.self) != nil
+        bytes.withUnsafeBytes { raw in
+            let count = raw.count
+            var index = 0
+            while index < count {
+                if index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+                    index += 8
+                    continue
+                }
+                let byte = raw[index]
+                if byte < 0x80 { index += 1; continue }
+                let length: Int
+                var scalar: UInt32
+                switch byte {
+                case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F)
+                case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F)
+                case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07)
+                default: return false
+                }
+                guard index + length <= count else { return false }
+                for offset in 1..<length {
+                    let next = raw[index + offset]
+                    guard next & 0xC0 == 0x80 else { return false }
+                    scalar = scalar << 6 | UInt32(next & 0x3F)
+                }
+                // Overlong forms, surrogates and values past U+10FFFF are invalid.
+                if (length == 3 && (scalar < 0x800 || (0xD800...0xDFFF).contains(scalar))) || (length == 4 && (scalar < 0x10000 || scalar > 0x10FFFF)) {
+                    return false
+                }
+                index += length
+            }
+            return true
+        }
     }
 
     /// The charset a `<meta charset>` or `<meta http-equiv="Content-Type">` declares within the

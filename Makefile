@@ -8,7 +8,7 @@ UNITDIR = $(DESTDIR)$(PREFIX)/lib/systemd/system
 MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
 CONFDIR = $(DESTDIR)/etc/reportwatch
 
-.PHONY: build release run test check-unit install uninstall clean bench bench-build
+.PHONY: build release run test check-unit install uninstall clean bench bench-build faults fuzz fuzz-smoke asan
 
 build:
 	$(SWIFT) build
@@ -35,6 +35,7 @@ install: release
 	sed 's|/usr/local/bin/reportwatch|$(PREFIX)/bin/reportwatch|' systemd/reportwatch.service > $(UNITDIR)/reportwatch.service
 	chmod 0644 $(UNITDIR)/reportwatch.service
 	[ -e $(CONFDIR)/reportwatch.yaml ] || install -m 0644 config/reportwatch.yaml $(CONFDIR)/reportwatch.yaml
+	install -d -m 0700 $(CONFDIR)/credentials
 	bash scripts/manpage.sh .build/release/reportwatch > $(MANDIR)/reportwatch.1
 
 # Removes what install put in place; never state or config.
@@ -49,6 +50,31 @@ bench: release bench-build
 bench-build:
 	mkdir -p .build/bench
 	cc -O2 -Wall -o .build/bench/floor bench/floor.c $$(pkg-config --cflags --libs libcurl libxml-2.0)
+
+# The fault suite against the real command and real loopback peers: SIGKILL at random points
+# (FAULT_ITERATIONS passes; CI's `swift test` runs 8), source outages, bad PDFs, hostile text.
+# Prints each result's figures.
+FAULT_ITERATIONS ?= 50
+faults:
+	$(SWIFT) build --build-tests --scratch-path .build-faults
+	status=0; REPORTWATCH_FAULT_ITERATIONS=$(FAULT_ITERATIONS) $(SWIFT) test --skip-build --scratch-path .build-faults \
+		--filter Fault > .build-faults/faults.log 2>&1 || status=$$?; \
+	grep -E '^FAULT RESULT|recorded an issue|Test run with' .build-faults/faults.log; exit $$status
+
+# Every fuzz target for SECONDS each (libFuzzer + AddressSanitizer, package in Fuzz/).
+SECONDS ?= 60
+fuzz:
+	bash scripts/fuzz.sh $(SECONDS)
+
+# A few seconds per target: proves the targets build and run on the seeds.
+fuzz-smoke:
+	bash scripts/fuzz.sh 5
+
+# The whole test suite under AddressSanitizer with leak detection (suppressions: scripts/lsan.supp).
+asan:
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp:print_suppressions=0 \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 
 clean:
 	rm -rf .build

@@ -22,6 +22,7 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -68,6 +69,7 @@ let package = Package(
         .target(
             name: "ReportWatchDaemon",
             dependencies: [
+                "CMalloc",
                 "ReportWatchCore",
                 "ReportWatchFetch",
                 "ReportWatchExtract",

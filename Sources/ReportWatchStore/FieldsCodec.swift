@@ -20,6 +20,12 @@ enum FieldsCodec {
 
     private static func appendString(_ text: String, to out: inout String) {
         out.append("\"")
+        // Most values need no escaping at all: append them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out.append(text)
+            out.append("\"")
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out.append("\\\"")

@@ -69,6 +69,7 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
             await runtime.deliverer.deliver()
             await runtime.writeMetrics()
             await onPass(runtime)
+            MemoryTuning.trim()
             let duration = timeUntilNextWork(runtime)
             aliveUntil = .now + duration + .seconds(60)
             let sleeper = Task { [clock] in _ = try? await clock.sleep(for: duration) }

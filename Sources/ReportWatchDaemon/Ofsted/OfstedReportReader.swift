@@ -15,7 +15,7 @@ struct OfstedReportReader: Sendable {
     /// How long to wait before fetching a report again whose fetch failed.
     static let refetchAfter: TimeInterval = 6 * 3600
 
-    var extractor = PDFTextExtractor()
+    var extractor = PDFTextExtractor(lastPage: OfstedReportParser.pagesNeeded)
     var now: @Sendable () -> Date = Date.init
 
     /// The directory the kept copies go in.

@@ -16,6 +16,12 @@ import ReportWatchCore
 /// - Ungraded letters (monitoring visits, focused visits, joint targeted area inspections): the
 ///   "Headline findings" (or similar) sentences become `mainConclusions`.
 public enum OfstedReportParser {
+    /// The pages a report's findings come from. Dates, judgements, the summary and "What needs
+    /// to improve" (the single inspection framework's recommendations included) are on the first
+    /// ten pages of every framework's report; monitoring and focused-visit letters are shorter.
+    /// Reading no further keeps a 40-page report to about a quarter of the CPU.
+    public static let pagesNeeded = 16
+
     public static func parse(text: String) -> ReportFindings {
         let document = LayoutDocument(text: text)
         var findings = ReportFindings()

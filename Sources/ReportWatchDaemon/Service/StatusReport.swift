@@ -41,8 +41,10 @@ public struct StatusReport: Codable, Sendable {
                     return SourceRow(id: source.id, kind: source.kindName, url: source.url, health: "never checked",
                                      consecutiveFailures: 0, items: 0)
                 }
+                // "degraded": failing, but not yet for `failures_before_alert` checks in a row.
+                let health = state.health == .ok && state.consecutiveFailures > 0 ? "degraded" : state.health.rawValue
                 return SourceRow(
-                    id: source.id, kind: source.kindName, url: source.url, health: state.health.rawValue,
+                    id: source.id, kind: source.kindName, url: source.url, health: health,
                     lastCheck: state.lastCheckAt, lastSuccess: state.lastSuccessAt, lastChange: state.lastChangeAt,
                     nextCheck: state.nextCheckAt, consecutiveFailures: state.consecutiveFailures, items: state.itemCount,
                     robots: state.robots, lastError: state.lastError)

@@ -11,8 +11,8 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev poppler-utils pkg-config ca-certificates)
-[ "$with_tests" = yes ] && packages+=(python3 python3-pip systemd gzip curl openssl)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev poppler-utils pkg-config ca-certificates make gcc)
+[ "$with_tests" = yes ] && packages+=(python3 python3-pip systemd gzip curl openssl qpdf)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -37,8 +37,9 @@ public struct JSONLinesChannel: AlertChannel {
         defer { close(fd) }
         var written = 0
         while written < bytes.count {
-            let result = bytes.withUnsafeBytes { buffer in
-                write(fd, buffer.baseAddress! + written, buffer.count - written)
+            let result = bytes.withUnsafeBytes { buffer -> Int in
+                guard let base = buffer.baseAddress else { return 0 }
+                return write(fd, base + written, buffer.count - written)
             }
             if result < 0 {
                 if errno == EINTR { continue }

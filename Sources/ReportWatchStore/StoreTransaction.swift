@@ -235,8 +235,8 @@ public struct StoreTransaction {
         return try Alert.jsonDecoder().decode(Alert.self, from: Data(body.utf8))
     }
 
-    /// Alerts newest first, for the Atom feed and `history`.
-    public func recentAlerts(limit: Int, sources: Set<String>? = nil) throws -> [Alert] {
+    /// Alerts newest first.
+    public func recentAlerts(limit: Int) throws -> [Alert] {
         try String.fetchAll(db, sql: "SELECT body FROM alerts ORDER BY seq DESC LIMIT ?", arguments: [limit]).map {
             try Alert.jsonDecoder().decode(Alert.self, from: Data($0.utf8))
         }

@@ -5,7 +5,7 @@ import Foundation
 /// ``HTMLNode`` values keep the document alive, so no node pointer outlives its tree.
 public final class HTMLDocument {
     let document: htmlDocPtr
-    private let context: xmlXPathContextPtr
+    private let xpath: XPathEvaluator
     /// The URL the document came from, against which relative links resolve.
     public let url: String
 
@@ -31,17 +31,16 @@ public final class HTMLDocument {
         guard let parsed else {
             throw .unparseable(url: url, message: input.isEmpty ? "the document is empty" : "libxml2 could not parse the document")
         }
-        guard let context = xmlXPathNewContext(parsed) else {
+        guard let xpath = XPathEvaluator(document: parsed) else {
             xmlFreeDoc(parsed)
             throw .unparseable(url: url, message: "libxml2 could not allocate an XPath context")
         }
-        context.pointee.error = { _, _ in }
         document = parsed
-        self.context = context
+        self.xpath = xpath
     }
 
     deinit {
-        xmlXPathFreeContext(context)
+        xpath.free()
         xmlFreeDoc(document)
     }
 
@@ -52,47 +51,13 @@ public final class HTMLDocument {
 
     /// The nodes an expression selects, in document order. A non-node-set result is an error.
     public func nodes(_ expression: XPathExpression, in node: HTMLNode? = nil) throws(XPathError) -> [HTMLNode] {
-        try evaluate(expression, in: node) { result throws(XPathError) in
-            guard result.pointee.type == XPATH_NODESET else {
-                throw XPathError(expression: expression.expression, message: "the expression selects a value, not nodes")
-            }
-            guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0, let table = set.pointee.nodeTab else {
-                return []
-            }
-            return (0..<Int(set.pointee.nodeNr)).compactMap { index in
-                table[index].map { HTMLNode(pointer: $0, document: self) }
-            }
-        }
+        try xpath.nodes(expression, in: node?.pointer).map { HTMLNode(pointer: $0, document: self) }
     }
 
     /// The string value of what an expression selects: the first node's text, or the string,
     /// number or boolean the expression computes. `nil` when it selects no node.
     public func string(_ expression: XPathExpression, in node: HTMLNode? = nil) throws(XPathError) -> String? {
-        try evaluate(expression, in: node) { result in
-            switch result.pointee.type {
-            case XPATH_NODESET:
-                guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0,
-                      let first = set.pointee.nodeTab?[0] else { return nil }
-                return LibXML2.take(xmlXPathCastNodeToString(first))
-            case XPATH_STRING:
-                return result.pointee.stringval.map { String(cString: $0) }
-            default:
-                return LibXML2.take(xmlXPathCastToString(result))
-            }
-        }
-    }
-
-    private func evaluate<T>(
-        _ expression: XPathExpression,
-        in node: HTMLNode?,
-        _ body: (xmlXPathObjectPtr) throws(XPathError) -> T
-    ) throws(XPathError) -> T {
-        context.pointee.node = node?.pointer ?? UnsafeMutablePointer(OpaquePointer(document))
-        guard let result = xmlXPathCompiledEval(expression.compiled, context) else {
-            throw XPathError(expression: expression.expression, error: context.pointee.lastError)
-        }
-        defer { xmlXPathFreeObject(result) }
-        return try body(result)
+        try xpath.string(expression, in: node?.pointer)
     }
 
     /// Resolves a link against the document's URL (and `<base href>`, which libxml2 does not apply).

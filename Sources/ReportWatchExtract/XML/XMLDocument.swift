@@ -14,7 +14,7 @@ import Foundation
 /// that, for example, Atom's namespace needs no registration.
 public final class XMLDocument {
     let document: xmlDocPtr
-    private let context: xmlXPathContextPtr
+    private let xpath: XPathEvaluator
     /// The URL the document came from, against which relative links resolve.
     public let url: String
 
@@ -35,17 +35,16 @@ public final class XMLDocument {
         guard let parsed else {
             throw .unparseable(url: url, message: "not well-formed XML: \(Self.lastErrorMessage())")
         }
-        guard let context = xmlXPathNewContext(parsed) else {
+        guard let xpath = XPathEvaluator(document: parsed) else {
             xmlFreeDoc(parsed)
             throw .unparseable(url: url, message: "libxml2 could not allocate an XPath context")
         }
-        context.pointee.error = { _, _ in }
         document = parsed
-        self.context = context
+        self.xpath = xpath
     }
 
     deinit {
-        xmlXPathFreeContext(context)
+        xpath.free()
         xmlFreeDoc(document)
     }
 
@@ -63,17 +62,7 @@ public final class XMLDocument {
 
     /// The nodes an expression selects, in document order. A non-node-set result is an error.
     public func nodes(_ expression: XPathExpression, in node: XMLNode? = nil) throws(XPathError) -> [XMLNode] {
-        try evaluate(expression, in: node) { result throws(XPathError) in
-            guard result.pointee.type == XPATH_NODESET else {
-                throw XPathError(expression: expression.expression, message: "the expression selects a value, not nodes")
-            }
-            guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0, let table = set.pointee.nodeTab else {
-                return []
-            }
-            return (0..<Int(set.pointee.nodeNr)).compactMap { index in
-                table[index].map { XMLNode(pointer: $0, document: self) }
-            }
-        }
+        try xpath.nodes(expression, in: node?.pointer).map { XMLNode(pointer: $0, document: self) }
     }
 
     /// The first node an expression selects, if any.
@@ -84,31 +73,7 @@ public final class XMLDocument {
     /// The string value of what an expression selects: the first node's text, or the string,
     /// number or boolean the expression computes. `nil` when it selects no node.
     public func string(_ expression: XPathExpression, in node: XMLNode? = nil) throws(XPathError) -> String? {
-        try evaluate(expression, in: node) { result in
-            switch result.pointee.type {
-            case XPATH_NODESET:
-                guard let set = result.pointee.nodesetval, set.pointee.nodeNr > 0,
-                      let first = set.pointee.nodeTab?[0] else { return nil }
-                return LibXML2.take(xmlXPathCastNodeToString(first))
-            case XPATH_STRING:
-                return result.pointee.stringval.map { String(cString: $0) }
-            default:
-                return LibXML2.take(xmlXPathCastToString(result))
-            }
-        }
-    }
-
-    private func evaluate<T>(
-        _ expression: XPathExpression,
-        in node: XMLNode?,
-        _ body: (xmlXPathObjectPtr) throws(XPathError) -> T
-    ) throws(XPathError) -> T {
-        context.pointee.node = node?.pointer ?? UnsafeMutablePointer(OpaquePointer(document))
-        guard let result = xmlXPathCompiledEval(expression.compiled, context) else {
-            throw XPathError(expression: expression.expression, error: context.pointee.lastError)
-        }
-        defer { xmlXPathFreeObject(result) }
-        return try body(result)
+        try xpath.string(expression, in: node?.pointer)
     }
 
     /// Resolves a link against the node's base: `xml:base` on it or an ancestor (Atom uses it),

@@ -6,6 +6,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "reportwatch", targets: ["reportwatch"]),
+        // For the fuzz package in Fuzz/, which depends on this one by path; nothing else uses it.
+        .library(name: "ReportWatchFuzzable", targets: ["ReportWatchCore", "ReportWatchExtract", "ReportWatchDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

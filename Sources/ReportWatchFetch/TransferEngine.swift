@@ -94,6 +94,9 @@ final class TransferEngine: @unchecked Sendable {
                 curl_multi_cleanup(multi)
                 lock.unlock()
                 for transfer in late { transfer.complete(.cancelled) }
+                // The thread's closure holds this engine and the engine held the thread: drop
+                // the reference so both are freed once the thread ends (found by `make asan`).
+                thread = nil
                 return
             }
 

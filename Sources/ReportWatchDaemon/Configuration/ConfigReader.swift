@@ -36,8 +36,13 @@ struct ConfigReader {
             ?? environment["STATE_DIRECTORY"].flatMap { $0.split(separator: ":").first.map(String.init) }
             ?? "./var"
         let contact = string(top, "contact", at: "")
+        // `contact:` with nothing after it (YAML null) is as good as missing: the User-Agent
+        // would name no one (found by fuzzing the loader).
+        let contactIsBlank = contact.map { ["", "~", "null"].contains($0.trimmingCharacters(in: .whitespaces)) } ?? false
         if contact == nil, top.value(for: "contact") == nil {
             errors.append(error(root, "contact", "contact is required: an address or URL for the User-Agent, so site owners can reach you"))
+        } else if contactIsBlank, let node = top.value(for: "contact") {
+            errors.append(error(node, "contact", "contact is empty: give an address or URL for the User-Agent, so site owners can reach you"))
         }
         var configuration = Configuration(file: file, stateDirectory: stateDirectory, contact: contact ?? "")
         if let timezone = string(top, "timezone", at: "") {

@@ -1,0 +1,262 @@
+import Foundation
+import Testing
+import ReportWatchCore
+import ReportWatchStore
+import ReportWatchTestSupport
+
+/// Invariant 2 under the faults a real site produces, each through the real `reportwatch check`
+/// command against a real loopback peer: a baseline, three failing passes, two good ones. Each
+/// outage must give exactly one health alert (at the second failure), then exactly one recovery;
+/// never `removed`, never a false `added`; the stored items untouched; every pass within the
+/// time limit and the memory limit. HealthTests covers 500, 404, a timeout, an empty 200, a
+/// maintenance page, a login wall and a dropped connection in-process; these are the rest.
+///
+/// To cover a new source kind, add a ``FaultTarget`` (its source YAML, a good answer and, for
+/// the structure faults, what a broken one looks like) to ``SourceFaultTests/cases``.
+@Suite("Fault: source outages through the real command", .serialized)
+struct SourceFaultTests {
+    enum Fault: String, CaseIterable, Sendable {
+        case http429 = "HTTP 429 with Retry-After: 3600"
+        case connectionRefused = "connection refused"
+        case dnsFailure = "DNS failure (.invalid host)"
+        case tlsFailure = "TLS failure (self-signed certificate)"
+        case drip = "a server that drips one byte a second"
+        case truncatedBody = "truncated HTML (Content-Length not met)"
+        case truncatedChunks = "truncated HTML (chunked, no last chunk)"
+        case javascriptShell = "a JavaScript-only shell"
+        case gzipBomb = "a gzip bomb (1 GiB of zeros)"
+        case gigabyteChunked = "a 1 GB body, chunked"
+        case gigabyteDeclared = "a 1 GB body, Content-Length"
+        case redirectLoop = "a redirect loop"
+        case redirectToFile = "a redirect to file://"
+
+        /// The health event the outage raises.
+        var event: AlertEvent { self == .javascriptShell ? .structureChanged : .sourceFailing }
+
+        /// What the stored last error must say (for the shell, the kind's own words vary: the
+        /// health state says it instead).
+        var errorMarker: String? {
+            switch self {
+            case .http429: "HTTP 429"
+            case .connectionRefused: "connect"
+            case .dnsFailure: "dns"
+            case .tlsFailure: "tls"
+            case .drip: "timeout"
+            case .truncatedBody, .truncatedChunks: "connection_dropped"
+            case .javascriptShell: nil
+            case .gzipBomb, .gigabyteChunked, .gigabyteDeclared: "too_large"
+            case .redirectLoop: "redirect"
+            case .redirectToFile: "protocol_not_allowed"
+            }
+        }
+    }
+
+    /// A source kind under test: its YAML (with `{{base}}`), the path it fetches and a good answer.
+    struct FaultTarget: Sendable {
+        var name: String
+        var yaml: String
+        var path: String
+        var contentType: String
+        var goodBody: @Sendable () -> String
+        /// A well-formed answer that is not what the kind reads (a JavaScript shell).
+        var shell: String = javascriptOnlyPage
+    }
+
+    static let html = FaultTarget(
+        name: "html", yaml: newsSource, path: "/news", contentType: "text/html; charset=utf-8",
+        goodBody: { newsPage(twoReports) })
+
+    static let feed = FaultTarget(
+        name: "feed",
+        yaml: """
+              - id: news
+                kind: feed
+                url: {{base}}/feed.rss
+            """,
+        path: "/feed.rss", contentType: "application/rss+xml; charset=utf-8",
+        goodBody: {
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <rss version="2.0"><channel><title>Council news</title><link>https://example.org/</link>
+            <item><title>Cabinet report on children's services</title><link>https://example.org/r/1</link></item>
+            <item><title>Scrutiny minutes</title><link>https://example.org/r/2</link></item>
+            </channel></rss>
+            """
+        })
+
+    /// Every fault on the html kind; on the feed kind, those whose handling is the kind's own
+    /// (the rest happen before any kind reads a byte).
+    static let cases: [(Fault, FaultTarget)] = Fault.allCases.map { ($0, html) }
+        + [Fault.http429, .javascriptShell, .truncatedBody, .gzipBomb].map { ($0, feed) }
+
+    /// A 1 GiB gzip bomb made once (about 1 MB compressed) by /bin/gzip, never held decompressed.
+    static let bomb: [UInt8] = (try? TestHTTPServer.gzipBomb(decompressedSize: 1 << 30)) ?? []
+
+    static let passLimit: Duration = .seconds(15)
+    /// Peak resident memory of one pass. AddressSanitizer's shadow memory (`make asan`, which
+    /// sets ASAN_OPTIONS) roughly triples a process's footprint, so the limit does too there.
+    static let memoryLimitMB = ProcessInfo.processInfo.environment["ASAN_OPTIONS"] == nil ? 400 : 1200
+
+    @Test(arguments: 0..<cases.count)
+    func outageGivesOneHealthAlertAndOneRecovery(_ index: Int) throws {
+        let (fault, target) = Self.cases[index]
+        let name = "\(fault.rawValue) [\(target.name)]"
+        if fault == .gzipBomb {
+            // Made before the first pass: gzip takes seconds over 1 GiB, longer than the timeout.
+            try #require(Self.bomb.count > 0 && Self.bomb.count < 2 << 20, "gzip bomb of \(Self.bomb.count) bytes")
+        }
+        let mode = Mode()
+        let tls = fault == .tlsFailure ? try TLSTestServer() : nil
+        let server = try RawHTTPServer(handler: Self.handler(mode: mode, target: target, tls: tls))
+        defer { server.stop() }
+        let world = try FaultWorld(sources: target.yaml.replacingOccurrences(of: "{{base}}", with: server.baseURL))
+
+        let baseline = try world.check()
+        #expect(baseline.status == 0, "\(name): baseline \(baseline)\n\(baseline.stderr)")
+        let baselineItems = try world.store().read { try $0.currentItems("news") }
+        #expect(baselineItems.count == 2, "\(name): baseline items \(baselineItems.keys.sorted())")
+
+        mode.set(fault)
+        if fault == .connectionRefused { server.stop() }
+        var faultRuns: [ChildProcess.Outcome] = []
+        for _ in 0..<3 {
+            let run = try world.check(timeout: Self.passLimit + .seconds(30))
+            faultRuns.append(run)
+            #expect(run.status == 0, "\(name): a failing source must not fail the pass: \(run)\n\(run.stderr)")
+        }
+        let state = try world.store().read { try $0.sourceState("news") }
+        let lastError = state?.lastError ?? ""
+        if let marker = fault.errorMarker {
+            #expect(lastError.contains(marker), "\(name): last error '\(lastError)' should mention \(marker)")
+        }
+        #expect(state?.health == (fault.event == .structureChanged ? .structureChanged : .failing), "\(name): health \(String(describing: state?.health))")
+        #expect(state?.consecutiveFailures == 3, "\(name): \(state?.consecutiveFailures ?? -1) consecutive failures")
+        if fault == .http429, let next = state?.nextCheckAt, let last = state?.lastCheckAt {
+            #expect(next.timeIntervalSince(last) >= 3600, "\(name): next check \(next.timeIntervalSince(last)) s after the last, not after Retry-After")
+        }
+        #expect(try world.store().read { try $0.currentItems("news") } == baselineItems, "\(name) touched the stored items")
+        let duringOutage = try world.alerts().map(\.event)
+        #expect(duringOutage == [fault.event], "\(name): alerts during the outage \(duringOutage)")
+
+        mode.set(nil)
+        if fault == .connectionRefused { try server.restart() }
+        var goodRuns: [ChildProcess.Outcome] = []
+        for _ in 0..<2 {
+            let run = try world.check()
+            goodRuns.append(run)
+            #expect(run.status == 0, "\(name): recovery pass \(run)\n\(run.stderr)")
+        }
+        let events = try world.alerts().map(\.event)
+        #expect(events == [fault.event, .sourceRecovered], "\(name): alerts \(events)")
+        #expect(!events.contains(.removed) && !events.contains(.added), "\(name): \(events)")
+        #expect(try world.store().read { try $0.currentItems("news") } == baselineItems)
+
+        let slowest = faultRuns.map(\.wall).max() ?? .zero
+        let peak = (faultRuns + goodRuns).map(\.maxRSSMegabytes).max() ?? 0
+        #expect(slowest < Self.passLimit, "\(name): slowest failing pass \(slowest), limit \(Self.passLimit)")
+        #expect(peak < Self.memoryLimitMB, "\(name): peak RSS \(peak) MB, limit \(Self.memoryLimitMB) MB")
+        faultReport(name, "alerts \(events.map(\.rawValue)); removed 0, added 0; items kept \(baselineItems.count)/2; "
+            + "slowest failing pass \(String(format: "%.2f", Self.seconds(slowest))) s (limit \(Self.passLimit)); "
+            + "peak RSS \(peak) MB (baseline \(baseline.maxRSSMegabytes) MB, limit \(Self.memoryLimitMB) MB); error: \(lastError.prefix(90))")
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// The fault in force, switched by the test between passes.
+    final class Mode: @unchecked Sendable {
+        private let lock = NSLock()
+        private var fault: Fault?
+        func set(_ fault: Fault?) {
+            lock.lock()
+            self.fault = fault
+            lock.unlock()
+        }
+        var current: Fault? {
+            lock.lock()
+            defer { lock.unlock() }
+            return fault
+        }
+    }
+
+    static func handler(mode: Mode, target: FaultTarget, tls: TLSTestServer?) -> RawHTTPServer.Handler {
+        { path, send in
+            let good = Array(target.goodBody().utf8)
+            let type = ["Content-Type": target.contentType]
+            if path == "/robots.txt" {
+                return RawHTTPServer.answer(send, status: "404 Not Found", body: Array("no robots.txt\n".utf8))
+            }
+            if path == "/loop-a" { return RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "/loop-b"], body: []) }
+            if path == "/loop-b" { return RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "/loop-a"], body: []) }
+            guard path == target.path else {
+                return RawHTTPServer.answer(send, status: "404 Not Found", body: Array("not found\n".utf8))
+            }
+            switch mode.current {
+            case nil, .connectionRefused:
+                RawHTTPServer.answer(send, headers: type, body: good)
+            case .http429:
+                RawHTTPServer.answer(send, status: "429 Too Many Requests", headers: ["Retry-After": "3600"], body: Array("slow down\n".utf8))
+            case .dnsFailure:
+                RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "http://news.reportwatch.invalid\(target.path)"], body: [])
+            case .tlsFailure:
+                RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "\(tls?.baseURL ?? "https://127.0.0.1:1")\(target.path)"], body: [])
+            case .drip:
+                guard RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nContent-Length: \(good.count)\r\n\r\n", send) else { return }
+                // One byte a second; the client's 2 s timeout ends it long before the page does.
+                for byte in good.prefix(60) {
+                    guard [byte].withUnsafeBytes({ send($0) }) else { return }
+                    sleep(1)
+                }
+            case .truncatedBody:
+                _ = RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nContent-Length: \(good.count)\r\n\r\n", send)
+                _ = good.prefix(good.count / 2).withUnsafeBytes { send($0) }
+            case .truncatedChunks:
+                let half = good.prefix(good.count / 2)
+                _ = RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nTransfer-Encoding: chunked\r\n\r\n"
+                    + String(half.count, radix: 16) + "\r\n", send)
+                _ = half.withUnsafeBytes { send($0) }
+                _ = RawHTTPServer.send("\r\n", send)
+            case .javascriptShell:
+                RawHTTPServer.answer(send, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(target.shell.utf8))
+            case .gzipBomb:
+                RawHTTPServer.answer(send, headers: type.merging(["Content-Encoding": "gzip"]) { $1 }, body: bomb)
+            case .gigabyteChunked:
+                guard RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nTransfer-Encoding: chunked\r\n\r\n", send) else { return }
+                sendLazily(bytes: 1 << 30, chunked: true, send)
+            case .gigabyteDeclared:
+                guard RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nContent-Length: \(1 << 30)\r\n\r\n", send) else { return }
+                sendLazily(bytes: 1 << 30, chunked: false, send)
+            case .redirectLoop:
+                RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "/loop-a"], body: [])
+            case .redirectToFile:
+                RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "file:///etc/passwd"], body: [])
+            }
+        }
+    }
+
+    /// `bytes` of page-like filler in 64 KiB pieces, made as they are sent: the server never
+    /// holds more than one piece, and stops as soon as the client hangs up.
+    static func sendLazily(bytes total: Int, chunked: Bool, _ send: (UnsafeRawBufferPointer) -> Bool) {
+        let line = Array("<li class=\"filler\">All work and no play makes a very large page.</li>\n".utf8)
+        var piece: [UInt8] = []
+        while piece.count < 65_536 { piece += line }
+        piece = Array(piece.prefix(65_536))
+        var remaining = total
+        while remaining > 0 {
+            let count = min(remaining, piece.count)
+            if chunked, !RawHTTPServer.send(String(count, radix: 16) + "\r\n", send) { return }
+            guard piece.prefix(count).withUnsafeBytes({ send($0) }) else { return }
+            if chunked, !RawHTTPServer.send("\r\n", send) { return }
+            remaining -= count
+        }
+        if chunked { _ = RawHTTPServer.send("0\r\n\r\n", send) }
+    }
+}
+
+/// What some sites now serve instead of their HTML: an empty mount point and a script.
+let javascriptOnlyPage = """
+    <!DOCTYPE html><html><head><meta charset="utf-8"><title>Reports</title>
+    <script defer src="/static/js/main.4f2a.js"></script></head>
+    <body><noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div></body></html>
+    """

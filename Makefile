@@ -20,11 +20,13 @@ release:
 run: release
 	./.build/release/reportwatch run --config $(CONFIG)
 
-# The whole test suite against real loopback peers, then the systemd unit checks.
+# The whole test suite against real loopback peers (the fault suite's short form included), then
+# the systemd unit checks and a few seconds of each fuzz target.
 test: bench-build
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(MAKE) check-unit
+	$(MAKE) fuzz-smoke
 
 check-unit:
 	bash scripts/check-unit.sh systemd/reportwatch.service

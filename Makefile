@@ -20,13 +20,13 @@ release:
 run: release
 	./.build/release/reportwatch run --config $(CONFIG)
 
-# The whole test suite against real loopback peers (the fault suite's short form included), then
-# the systemd unit checks and a few seconds of each fuzz target.
+# The systemd unit checks, a few seconds of each fuzz target, then the whole test suite against
+# real loopback peers (the fault suite's short form included); the suite's summary comes last.
 test: bench-build
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
 	$(MAKE) check-unit
 	$(MAKE) fuzz-smoke
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
 
 check-unit:
 	bash scripts/check-unit.sh systemd/reportwatch.service

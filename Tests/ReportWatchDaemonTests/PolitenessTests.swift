@@ -5,7 +5,7 @@ import ReportWatchCore
 import ReportWatchTestSupport
 
 /// Invariant 4: every fetch is polite. The servers record when each request arrived.
-@Suite("Politeness per host: gaps, one at a time, Retry-After, robots.txt")
+@Suite("Politeness per host: gaps, one at a time, Retry-After, robots.txt", .serialized)
 struct PolitenessTests {
     func sources(_ paths: [String], base: String = "{{base}}", extra: String = "") -> String {
         paths.enumerated().map { index, path in
@@ -31,11 +31,12 @@ struct PolitenessTests {
         await harness.check()
         let times = starts(harness.server, paths)
         #expect(times.count == 4)
-        // Arrival times carry scheduling noise on a loaded machine; a 1 s gap measured as at
-        // least 0.75 s cannot happen without the gate.
-        for (earlier, later) in zip(times, times.dropFirst()) {
-            #expect(later.timeIntervalSince(earlier) >= 0.75, "gap \(later.timeIntervalSince(earlier))")
-        }
+        // Without the gate all four arrive within milliseconds; with it they span 3 s. The
+        // server stamps a request when its thread gets to it, and on a loaded 2-core machine one
+        // stamp can come late by most of a second (seen in CI), which shrinks one gap and widens
+        // the one before: the span, and the average gap, are what the gate guarantees.
+        let span = try #require(times.last).timeIntervalSince(try #require(times.first))
+        #expect(span >= 2.0, "4 requests with a 1 s minimum gap spanned only \(span) s")
     }
 
     @Test func oneRequestAtATimePerHostButHostsInParallel() async throws {
@@ -58,13 +59,13 @@ struct PolitenessTests {
 
         let times = starts(harness.server, paths)
         #expect(times.count == 3)
-        for (earlier, later) in zip(times, times.dropFirst()) {
-            // Each waited for the one before it to finish its 1 s answer.
-            #expect(later.timeIntervalSince(earlier) >= 0.75, "overlap: \(later.timeIntervalSince(earlier))")
-        }
+        // Each waited for the one before it to finish its 1 s answer: 3 requests span at least
+        // 2 s in principle; 1.5 s leaves room for a late server stamp (see above).
+        let span = try #require(times.last).timeIntervalSince(try #require(times.first))
+        #expect(span >= 1.5, "one at a time, yet 3 slow requests spanned only \(span) s")
+        // The other host is not queued behind this one: its request comes before this host's third.
         let otherStart = try #require(other.requests(forPath: "/x").first?.receivedAt)
-        let firstStart = try #require(times.first)
-        #expect(otherStart.timeIntervalSince(firstStart) < 0.75, "another host does not wait for this one")
+        #expect(otherStart < times[2], "another host waited for this one")
     }
 
     @Test func retryAfterHoldsTheHost() async throws {
@@ -79,7 +80,8 @@ struct PolitenessTests {
         _ = await runtime.checkAll([try #require(strict.source("s1"))])
         let busy = try #require(harness.server.requests(forPath: "/busy").first?.receivedAt)
         let next = try #require(harness.server.requests(forPath: "/next").first?.receivedAt)
-        #expect(next.timeIntervalSince(busy) >= 1.9, "the next request to the host waited for Retry-After")
+        // Retry-After: 2 holds the host 2 s (without it: milliseconds); 1 s allows a late server stamp.
+        #expect(next.timeIntervalSince(busy) >= 1.0, "the next request to the host waited for Retry-After")
         let state = try #require(try runtime.store.read { try $0.sourceState("s0") })
         let nextCheck = try #require(state.nextCheckAt)
         let lastCheck = try #require(state.lastCheckAt)

@@ -62,27 +62,58 @@ public final class Runtime: Sendable {
 
     /// One pass over the given sources (all by default), concurrently within the per-host
     /// limits. A source that fails is reported in its result; the pass goes on.
+    ///
+    /// Each host gets as many workers as it allows requests at once, and they take its sources
+    /// in order: a pass over a thousand pages on one host runs ten tasks, not a thousand waiting
+    /// at its gate, and a slow host never holds up the others. The stored states are read once.
     public func checkAll(_ sources: [SourceConfiguration]? = nil) async -> [SourceChecker.Result] {
         let sources = sources ?? configuration.sources
-        return await withTaskGroup(of: SourceChecker.Result?.self) { group in
-            for source in sources {
-                group.addTask { [checker, logger] in
-                    do {
-                        return try await checker.check(source)
-                    } catch is CancellationError {
-                        return nil
-                    } catch {
-                        logger.error("check could not be recorded", metadata: ["source.id": "\(source.id)", "error": "\(error)"])
-                        return SourceChecker.Result(sourceID: source.id, outcome: .failed(SourceFailure(.fetch, "\(error)")), alerts: [])
+        let states: [String: SourceState]?
+        do {
+            states = try store.read { try $0.allSourceStates() }.reduce(into: [:]) { $0[$1.sourceID] = $1 }
+        } catch {
+            logger.warning("cannot read the stored states at once; reading them per source", metadata: ["error": "\(error)"])
+            states = nil
+        }
+        var queues: [String: [SourceConfiguration]] = [:]
+        var hosts: [String] = []
+        for source in sources {
+            let host = Self.host(of: source.url)
+            if queues[host] == nil { hosts.append(host) }
+            queues[host, default: []].append(source)
+        }
+        return await withTaskGroup(of: [SourceChecker.Result].self) { group in
+            for host in hosts {
+                let queue = SourceQueue(queues[host] ?? [])
+                let allowed = queue.sources.map { ($0.politeness ?? configuration.politeness).maxPerHost }.max() ?? 1
+                for _ in 0..<max(1, min(allowed, queue.sources.count)) {
+                    group.addTask { [checker, logger] in
+                        var results: [SourceChecker.Result] = []
+                        while let source = queue.next() {
+                            do {
+                                results.append(try await checker.check(source, states: states))
+                            } catch is CancellationError {
+                                return results
+                            } catch {
+                                logger.error("check could not be recorded", metadata: ["source.id": "\(source.id)", "error": "\(error)"])
+                                results.append(SourceChecker.Result(sourceID: source.id, outcome: .failed(SourceFailure(.fetch, "\(error)")), alerts: []))
+                            }
+                        }
+                        return results
                     }
                 }
             }
             var results: [SourceChecker.Result] = []
-            for await result in group {
-                if let result { results.append(result) }
+            for await batch in group {
+                results.append(contentsOf: batch)
             }
             return results.sorted { $0.sourceID < $1.sourceID }
         }
+    }
+
+    /// The key the host gate uses for a URL.
+    static func host(of url: String) -> String {
+        URLComponents(string: url)?.host?.lowercased() ?? url
     }
 
     /// `check`: one pass, then one delivery attempt for every pending alert.
@@ -124,5 +155,24 @@ public final class Runtime: Sendable {
             fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
             previousItems: [:], isBaseline: true, storedDocuments: [:])
         return await source.read(page, context: context)
+    }
+}
+
+/// One host's sources, handed out one at a time to that host's workers.
+private final class SourceQueue: @unchecked Sendable {
+    let sources: [SourceConfiguration]
+    private var index = 0
+    private let lock = NSLock()
+
+    init(_ sources: [SourceConfiguration]) {
+        self.sources = sources
+    }
+
+    func next() -> SourceConfiguration? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard index < sources.count else { return nil }
+        defer { index += 1 }
+        return sources[index]
     }
 }

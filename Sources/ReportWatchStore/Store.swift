@@ -10,6 +10,7 @@ import ReportWatchCore
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
+    let groupCommit = GroupCommit()
 
     /// Opens (creating if needed) the database and brings its schema up to date.
     public init(path: String) throws {

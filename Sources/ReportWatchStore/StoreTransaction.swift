@@ -9,10 +9,16 @@ public struct StoreTransaction {
     // MARK: Source state
 
     public func sourceState(_ sourceID: String) throws -> SourceState? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM source_state WHERE source_id = ?"), arguments: [sourceID]) else {
-            return nil
-        }
-        return SourceState(
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM source_state WHERE source_id = ?"), arguments: [sourceID])
+            .map(Self.sourceState(from:))
+    }
+
+    public func allSourceStates() throws -> [SourceState] {
+        try Row.fetchAll(db, sql: "SELECT * FROM source_state ORDER BY source_id").map(Self.sourceState(from:))
+    }
+
+    private static func sourceState(from row: Row) -> SourceState {
+        SourceState(
             sourceID: row["source_id"],
             etag: row["etag"],
             lastModified: row["last_modified"],
@@ -27,10 +33,6 @@ public struct StoreTransaction {
             itemCount: row["item_count"],
             robots: row["robots"]
         )
-    }
-
-    public func allSourceStates() throws -> [SourceState] {
-        try String.fetchAll(db, sql: "SELECT source_id FROM source_state ORDER BY source_id").compactMap { try sourceState($0) }
     }
 
     public func save(_ state: SourceState) throws {

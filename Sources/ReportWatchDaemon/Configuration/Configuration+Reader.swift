@@ -95,7 +95,9 @@ extension Configuration {
     public static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws(ConfigErrors) -> Configuration {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            // Every scalar is read as text and typed by the key that holds it, so Yams' regex
+            // resolver (NSRegularExpression for each scalar it hashes) is not needed.
+            node = try Yams.compose(yaml: yaml, .basic)
         } catch {
             throw ConfigErrors([ConfigError(file: file, yamlError: error)])
         }

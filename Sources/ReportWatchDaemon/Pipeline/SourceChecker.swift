@@ -23,12 +23,15 @@ public struct SourceChecker: Sendable {
         public var nextCheckAt: Date?
     }
 
-    public func check(_ source: SourceConfiguration) async throws -> Result {
-        let previous = try store.read { try $0.sourceState(source.id) }
+    /// Checks one source and records what it found. `states` is every source's stored state as
+    /// a pass read it at its start, which saves a read per source; without it the state is read
+    /// here.
+    public func check(_ source: SourceConfiguration, states: [String: SourceState]? = nil) async throws -> Result {
+        let previous = try states.map { $0[source.id] } ?? store.read { try $0.sourceState(source.id) }
         let baselineDone = previous?.baselineAt != nil
         let (fetched, stats) = await fetch(source, previous: baselineDone ? previous : nil, isBaseline: !baselineDone)
         try Task.checkCancellation()
-        let result = try commit(source, fetched)
+        let result = try await commit(source, fetched)
         await metrics.record(source: source.id, outcome: result.outcome, alerts: result.alerts,
                              fetchDuration: stats.duration, bytes: stats.bytes)
         return result
@@ -39,7 +42,7 @@ public struct SourceChecker: Sendable {
         var bytes = 0
     }
 
-    enum Fetched {
+    enum Fetched: Sendable {
         case notModified
         case read(SourceRead, etag: String?, lastModified: String?)
         case failed(SourceFailure, retryAfter: Duration?)
@@ -87,10 +90,10 @@ public struct SourceChecker: Sendable {
         return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
     }
 
-    private func commit(_ source: SourceConfiguration, _ fetched: Fetched) throws -> Result {
+    private func commit(_ source: SourceConfiguration, _ fetched: Fetched) async throws -> Result {
         let date = now()
         let threshold = source.failuresBeforeAlert ?? configuration.failuresBeforeAlert
-        let result = try store.write { transaction -> Result in
+        let result = try await store.writeGrouped { transaction -> Result in
             var state = try transaction.sourceState(source.id) ?? SourceState(sourceID: source.id)
             state.lastCheckAt = date
             var alerts: [Alert] = []

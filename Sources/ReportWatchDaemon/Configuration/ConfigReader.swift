@@ -192,8 +192,11 @@ struct ConfigReader {
 
     mutating func identifier(_ map: Node.Mapping, at path: String) -> String? {
         guard let id = required(string(map, "id", at: path), map, "id", at: path) else { return nil }
-        let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "._-"))
-        guard !id.isEmpty, id.unicodeScalars.allSatisfy({ $0.isASCII && allowed.contains($0) }) else {
+        guard !id.isEmpty, id.utf8.allSatisfy({ byte in
+            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
+                || byte == UInt8(ascii: "-")
+        }) else {
             errors.append(error(map.value(for: "id") ?? Node(""), "\(path).id", "id '\(id)' may contain only letters, digits, '.', '_' and '-'"))
             return nil
         }
@@ -369,7 +372,15 @@ struct ConfigReader {
 }
 
 extension Node.Mapping {
+    /// The value of a plain key. Walks the indices: iterating a Mapping copies all its pairs
+    /// into a new array first, and a config with a thousand sources asks some 20,000 times.
     func value(for key: String) -> Node? {
-        first { $0.key.string == key }?.value
+        var index = startIndex
+        while index != endIndex {
+            let pair = self[index]
+            if case .scalar(let scalar) = pair.key, scalar.string == key { return pair.value }
+            index = self.index(after: index)
+        }
+        return nil
     }
 }

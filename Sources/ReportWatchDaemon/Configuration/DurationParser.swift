@@ -22,7 +22,7 @@ enum DurationParser {
             sawAny = true
             return true
         }
-        for character in text.trimmingCharacters(in: .whitespaces) {
+        for character in text.drop(while: { $0 == " " || $0 == "\t" }).reversed().drop(while: { $0 == " " || $0 == "\t" }).reversed() {
             if character.isNumber || character == "." {
                 if !unit.isEmpty { guard flush() else { return nil } }
                 number.append(character)
@@ -37,5 +37,3 @@ enum DurationParser {
         return total
     }
 }
-
-import Foundation

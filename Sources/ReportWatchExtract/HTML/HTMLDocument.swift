@@ -76,17 +76,32 @@ public final class HTMLDocument {
 
     /// Resolves a link against the document's URL (and `<base href>`, which libxml2 does not apply).
     public func resolve(_ link: String) -> String {
-        let trimmed = link.trimmingCharacters(in: .whitespacesAndNewlines)
+        // Item fields arrive already normalised: trim only when there is something to trim.
+        let padded = link.first?.isWhitespace == true || link.last?.isWhitespace == true
+        let trimmed = padded ? link.trimmingCharacters(in: .whitespacesAndNewlines) : link
         guard !trimmed.isEmpty else { return trimmed }
         guard let resolved = LibXML2.take(xmlBuildURI(trimmed, baseURL)) else { return trimmed }
         return resolved
     }
 
+    /// The page URL, or what the first `<head><base href>` makes it. Found by walking the
+    /// root's children: an XPath `//head/base` would visit every node of the page once more.
     private lazy var baseURL: String = {
-        if let expression = try? XPathExpression("string(//head/base/@href)"),
-           let base = try? string(expression), !base.isEmpty,
-           let absolute = LibXML2.take(xmlBuildURI(base, url)) {
-            return absolute
+        var child = xmlDocGetRootElement(document)?.pointee.children
+        while let head = child {
+            defer { child = head.pointee.next }
+            guard head.pointee.type == XML_ELEMENT_NODE, xmlStrEqual(head.pointee.name, "head") != 0 else { continue }
+            var inner = head.pointee.children
+            while let base = inner {
+                defer { inner = base.pointee.next }
+                guard base.pointee.type == XML_ELEMENT_NODE, xmlStrEqual(base.pointee.name, "base") != 0,
+                      let href = LibXML2.take(xmlGetProp(base, "href")) else { continue }
+                let trimmed = href.trimmingCharacters(in: .whitespacesAndNewlines)
+                if !trimmed.isEmpty, let absolute = LibXML2.take(xmlBuildURI(trimmed, url)) {
+                    return absolute
+                }
+                return url
+            }
         }
         return url
     }()

@@ -17,7 +17,7 @@ public final class XPathExpression: @unchecked Sendable, CustomStringConvertible
         }
         defer { xmlXPathFreeContext(context) }
         context.pointee.error = { _, _ in }
-        guard !expression.trimmingCharacters(in: .whitespaces).isEmpty else {
+        guard expression.contains(where: { !$0.isWhitespace }) else {
             throw XPathError(expression: expression, message: "empty XPath expression")
         }
         guard let compiled = xmlXPathCtxtCompile(context, expression) else {

@@ -13,8 +13,10 @@ CONFDIR = $(DESTDIR)/etc/reportwatch
 build:
 	$(SWIFT) build
 
+# The Swift runtime and Foundation linked in: the installed binary needs no toolchain, starts
+# without resolving some fifty libraries, and maps fewer pages.
 release:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # Runs the service on the default config, with its state in ./var.
 run: release

@@ -46,6 +46,11 @@ enum LibXML2 {
     }
 }
 
+extension LibXML2 {
+    /// Bytes libxml2 has taken from this thread's open arena scope; 0 outside one.
+    static var arenaBytesInUse: Int { rw_xml_arena_used() }
+}
+
 /// The documents parsed in one arena scope, so that the scope knows whether any outlived it.
 final class ArenaScope {
     var liveDocuments = 0

@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import ReportWatchStore
+import ReportWatchCore
+import ReportWatchTestSupport
+
+/// `Store.writeGrouped`: many callers' bodies share transactions, each in its own savepoint.
+@Suite("Group commit")
+struct GroupCommitTests {
+    struct Refused: Error, Equatable {
+        let index: Int
+    }
+
+    @Test func concurrentWritesAllCommitAndEachCallerGetsItsOwnResult() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        let returned = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    try await store.writeGrouped { transaction in
+                        try transaction.save(SourceState(sourceID: "s\(index)", consecutiveFailures: index))
+                        return index
+                    }
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(returned.sorted() == Array(0..<300))
+        let states = try store.read { try $0.allSourceStates() }
+        #expect(states.count == 300)
+        #expect(states.allSatisfy { $0.sourceID == "s\($0.consecutiveFailures)" })
+    }
+
+    @Test func aBodyThatThrowsRollsBackOnlyItsOwnWrites() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        let outcomes = await withTaskGroup(of: (Int, Bool).self) { group in
+            for index in 0..<60 {
+                group.addTask {
+                    do {
+                        try await store.writeGrouped { transaction in
+                            // Written, then refused: the savepoint must take it back.
+                            try transaction.save(SourceState(sourceID: "s\(index)"))
+                            if index % 7 == 3 { throw Refused(index: index) }
+                        }
+                        return (index, true)
+                    } catch {
+                        return (index, (error as? Refused) == nil)
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Bool]()) { $0[$1.0] = $1.1 }
+        }
+        let refused = Set((0..<60).filter { $0 % 7 == 3 })
+        #expect(outcomes.count == 60)
+        for (index, succeeded) in outcomes {
+            #expect(succeeded == !refused.contains(index), "caller \(index) got the wrong outcome")
+        }
+        let stored = Set(try store.read { try $0.allSourceStates() }.map(\.sourceID))
+        #expect(stored == Set((0..<60).filter { !refused.contains($0) }.map { "s\($0)" }))
+    }
+
+    @Test func aCallerResumesOnlyOnceItsWriteIsCommitted() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        // Another store on the same file has its own connections: it sees only committed data.
+        let observer = try Store(path: store.path)
+        for index in 0..<20 {
+            try await store.writeGrouped { transaction in
+                try transaction.save(SourceState(sourceID: "s\(index)"))
+            }
+            let seen = try observer.read { try $0.sourceState("s\(index)") }
+            #expect(seen != nil, "write \(index) was not committed when its caller resumed")
+        }
+    }
+}

@@ -18,6 +18,8 @@ public final class Runtime: Sendable {
     let gate: HostGate
     public let metrics: Metrics
     let robots: RobotsCache
+    /// Each source's host, as the host gate keys it, parsed once per configuration.
+    private let hosts: [String: String]
 
     public convenience init(configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) throws {
         let store = try Store.open(stateDirectory: configuration.stateDirectory)
@@ -46,6 +48,7 @@ public final class Runtime: Sendable {
         self.gate = gate
         self.robots = robots
         self.metrics = metrics
+        hosts = Dictionary(configuration.sources.map { ($0.id, Self.host(of: $0.url)) }, uniquingKeysWith: { first, _ in first })
         let fetcher = PoliteFetcher(client: client, gate: gate, robots: robots, settings: configuration.http, politeness: configuration.politeness)
         checker = SourceChecker(
             configuration: configuration, store: store, fetcher: fetcher, logger: logger, metrics: metrics, now: now)
@@ -70,7 +73,9 @@ public final class Runtime: Sendable {
         let sources = sources ?? configuration.sources
         let states: [String: SourceState]?
         do {
-            states = try store.read { try $0.allSourceStates() }.reduce(into: [:]) { $0[$1.sourceID] = $1 }
+            let all = sources.count * 2 >= configuration.sources.count
+            states = try store.read { all ? try $0.allSourceStates() : try $0.sourceStates(sources.map(\.id)) }
+                .reduce(into: [:]) { $0[$1.sourceID] = $1 }
         } catch {
             logger.warning("cannot read the stored states at once; reading them per source", metadata: ["error": "\(error)"])
             states = nil
@@ -78,7 +83,7 @@ public final class Runtime: Sendable {
         var queues: [String: [SourceConfiguration]] = [:]
         var hosts: [String] = []
         for source in sources {
-            let host = Self.host(of: source.url)
+            let host = self.host(of: source)
             if queues[host] == nil { hosts.append(host) }
             queues[host, default: []].append(source)
         }
@@ -109,6 +114,11 @@ public final class Runtime: Sendable {
             }
             return results.sorted { $0.sourceID < $1.sourceID }
         }
+    }
+
+    /// The key the host gate uses for a source's URL.
+    func host(of source: SourceConfiguration) -> String {
+        hosts[source.id] ?? Self.host(of: source.url)
     }
 
     /// The key the host gate uses for a URL.

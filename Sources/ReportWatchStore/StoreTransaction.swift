@@ -17,6 +17,21 @@ public struct StoreTransaction {
         try Row.fetchAll(db, sql: "SELECT * FROM source_state ORDER BY source_id").map(Self.sourceState(from:))
     }
 
+    /// The stored states of the given sources (those never checked have none).
+    public func sourceStates(_ sourceIDs: [String]) throws -> [SourceState] {
+        var states: [SourceState] = []
+        // SQLite allows 32,766 bound values a statement; chunks of 500 stay far below.
+        var start = 0
+        while start < sourceIDs.count {
+            let chunk = Array(sourceIDs[start..<min(start + 500, sourceIDs.count)])
+            let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            states += try Row.fetchAll(db, sql: "SELECT * FROM source_state WHERE source_id IN (\(marks))", arguments: StatementArguments(chunk))
+                .map(Self.sourceState(from:))
+            start += 500
+        }
+        return states
+    }
+
     private static func sourceState(from row: Row) -> SourceState {
         SourceState(
             sourceID: row["source_id"],

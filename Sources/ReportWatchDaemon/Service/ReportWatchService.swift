@@ -11,7 +11,8 @@ public enum ReportWatchService {
         let runtime = try Runtime(configuration: configuration, logger: logger)
         defer { runtime.shutdown() }
         let scheduler = SchedulerService(runtime: runtime, clock: ContinuousClock(), onPass: { runtime in
-            notifier.status(StatusLine.summary(runtime))
+            // The summary reads every source's state: only when systemd is listening.
+            if notifier.isEnabled { notifier.status(StatusLine.summary(runtime)) }
         })
         let reloader = ReloadService(scheduler: scheduler, file: configuration.file, logger: logger, notifier: notifier)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: scheduler), .init(service: reloader)]

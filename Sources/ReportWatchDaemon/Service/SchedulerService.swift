@@ -12,6 +12,14 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     private let now: @Sendable () -> Date
     private var sleeper: Task<Void, Never>?
     private var spreadDone = false
+    /// When each source is next due, kept in memory so that a wake costs nothing per source:
+    /// loaded from the store at start and after a reload, then updated from each check's
+    /// result. `nil`: due now (never checked).
+    private var schedule: [String: Date?]?
+    /// Sources due within this much of a wake are checked in that wake: with jittered intervals
+    /// a thousand sources would otherwise wake the loop a thousand times a round.
+    static var lookahead: TimeInterval { 1 }
+    private var lastTrim: ContinuousClock.Instant?
     /// Until when the loop counts as making progress, for the watchdog: while it sleeps, until
     /// shortly after it should wake; while it checks, until a check should long have ended.
     private var aliveUntil: ContinuousClock.Instant = .now + .seconds(120)
@@ -35,6 +43,7 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     /// removed ones are no longer checked.
     public func reload(_ configuration: Configuration) throws {
         runtime = try Runtime(reloading: configuration, from: runtime, now: now)
+        schedule = nil
         runtime.logger.notice("configuration reloaded", metadata: ["sources": "\(configuration.sources.count)"])
         interrupt()
     }
@@ -61,15 +70,20 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
             }
             let due = dueSources(runtime)
             if !due.isEmpty {
-                markBusy(runtime)
-                _ = await runtime.checkAll(due)
+                markBusy(runtime, checking: due)
+                let results = await runtime.checkAll(due)
+                record(results, of: due, runtime)
             }
             guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
-            markBusy(runtime)
+            markBusy(runtime, checking: [])
             await runtime.deliverer.deliver()
             await runtime.writeMetrics()
             await onPass(runtime)
-            MemoryTuning.trim()
+            // Freed pages go back to the system at most once a minute: trimming walks the heap.
+            if lastTrim.map({ .now - $0 >= .seconds(60) }) ?? true {
+                MemoryTuning.trim()
+                lastTrim = .now
+            }
             let duration = timeUntilNextWork(runtime)
             aliveUntil = .now + duration + .seconds(60)
             let sleeper = Task { [clock] in _ = try? await clock.sleep(for: duration) }
@@ -84,9 +98,9 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     }
 
     /// A pass may wait on per-host gaps and timeouts; it counts as stuck only well past them.
-    private func markBusy(_ runtime: Runtime) {
+    private func markBusy(_ runtime: Runtime, checking due: [SourceConfiguration]) {
         let configuration = runtime.configuration
-        let perHost = Dictionary(grouping: configuration.sources) { URLComponents(string: $0.url)?.host ?? $0.url }
+        let perHost = Dictionary(grouping: due) { runtime.host(of: $0) }
         let longestQueue = perHost.values.map(\.count).max() ?? 1
         let budget = (configuration.http.timeout + configuration.politeness.minGap) * (longestQueue + 2)
         aliveUntil = .now + max(budget, .seconds(120))
@@ -110,23 +124,48 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
         }
     }
 
-    /// Sources whose next check is due. A source never checked is due at once.
+    /// Sources whose next check is due (or within ``lookahead`` of it). A source never checked
+    /// is due at once.
     private func dueSources(_ runtime: Runtime) -> [SourceConfiguration] {
-        let date = now()
+        let schedule = currentSchedule(runtime)
+        let horizon = now().addingTimeInterval(Self.lookahead)
+        return runtime.configuration.sources.filter { source in
+            guard let next = schedule[source.id] ?? nil else { return true }
+            return next <= horizon
+        }
+    }
+
+    private func currentSchedule(_ runtime: Runtime) -> [String: Date?] {
+        if let schedule { return schedule }
         let states = (try? runtime.store.read { try $0.allSourceStates() }) ?? []
         let byID = Dictionary(states.map { ($0.sourceID, $0) }, uniquingKeysWith: { first, _ in first })
-        return runtime.configuration.sources.filter { source in
-            guard let state = byID[source.id], state.lastCheckAt != nil else { return true }
-            guard let next = state.nextCheckAt else { return true }
-            return next <= date
+        var loaded: [String: Date?] = [:]
+        for source in runtime.configuration.sources {
+            let state = byID[source.id]
+            loaded[source.id] = state?.lastCheckAt == nil ? nil : state?.nextCheckAt
         }
+        schedule = loaded
+        return loaded
+    }
+
+    /// What the checks stored as each source's next check. A check that could not be recorded
+    /// has none: it is tried again in a minute (or its interval, if shorter) rather than at once.
+    private func record(_ results: [SourceChecker.Result], of due: [SourceConfiguration], _ runtime: Runtime) {
+        var schedule = currentSchedule(runtime)
+        let byID = Dictionary(results.map { ($0.sourceID, $0) }, uniquingKeysWith: { first, _ in first })
+        for source in due {
+            if let next = byID[source.id]?.nextCheckAt {
+                schedule[source.id] = next
+            } else {
+                schedule[source.id] = now().addingTimeInterval(min(source.interval.seconds, 60))
+            }
+        }
+        self.schedule = schedule
     }
 
     private func timeUntilNextWork(_ runtime: Runtime) -> Duration {
         let date = now()
-        let states = (try? runtime.store.read { try $0.allSourceStates() }) ?? []
-        let ids = Set(runtime.configuration.sources.map(\.id))
-        var next = states.filter { ids.contains($0.sourceID) }.compactMap(\.nextCheckAt).min() ?? date.addingTimeInterval(60)
+        var next = currentSchedule(runtime).values.map { $0 ?? date }.min() ?? date.addingTimeInterval(60)
         if let delivery = runtime.deliverer.nextDue() { next = min(next, delivery) }
         let seconds = min(max(next.timeIntervalSince(date), 0.05), 300)
         return .milliseconds(Int64(seconds * 1000))

@@ -9,12 +9,12 @@ public struct StoreTransaction {
     // MARK: Source state
 
     public func sourceState(_ sourceID: String) throws -> SourceState? {
-        try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM source_state WHERE source_id = ?"), arguments: [sourceID])
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT \(Self.stateColumns) FROM source_state WHERE source_id = ?"), arguments: [sourceID])
             .map(Self.sourceState(from:))
     }
 
     public func allSourceStates() throws -> [SourceState] {
-        try Row.fetchAll(db, sql: "SELECT * FROM source_state ORDER BY source_id").map(Self.sourceState(from:))
+        try Row.fetchAll(db, sql: "SELECT \(Self.stateColumns) FROM source_state ORDER BY source_id").map(Self.sourceState(from:))
     }
 
     /// The stored states of the given sources (those never checked have none).
@@ -25,28 +25,35 @@ public struct StoreTransaction {
         while start < sourceIDs.count {
             let chunk = Array(sourceIDs[start..<min(start + 500, sourceIDs.count)])
             let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            states += try Row.fetchAll(db, sql: "SELECT * FROM source_state WHERE source_id IN (\(marks))", arguments: StatementArguments(chunk))
+            states += try Row.fetchAll(db, sql: "SELECT \(Self.stateColumns) FROM source_state WHERE source_id IN (\(marks))", arguments: StatementArguments(chunk))
                 .map(Self.sourceState(from:))
             start += 500
         }
         return states
     }
 
+    /// The columns ``sourceState(from:)`` reads, by position: a lookup by name scans the row's
+    /// columns each time, and every check reads a state.
+    private static let stateColumns = """
+        source_id, etag, last_modified, baseline_at, last_check_at, last_success_at, last_change_at, next_check_at,
+        consecutive_failures, health, last_error, item_count, robots
+        """
+
     private static func sourceState(from row: Row) -> SourceState {
         SourceState(
-            sourceID: row["source_id"],
-            etag: row["etag"],
-            lastModified: row["last_modified"],
-            baselineAt: Self.date(row["baseline_at"]),
-            lastCheckAt: Self.date(row["last_check_at"]),
-            lastSuccessAt: Self.date(row["last_success_at"]),
-            lastChangeAt: Self.date(row["last_change_at"]),
-            nextCheckAt: Self.date(row["next_check_at"]),
-            consecutiveFailures: row["consecutive_failures"],
-            health: SourceState.Health(rawValue: row["health"]) ?? .ok,
-            lastError: row["last_error"],
-            itemCount: row["item_count"],
-            robots: row["robots"]
+            sourceID: row[0],
+            etag: row[1],
+            lastModified: row[2],
+            baselineAt: Self.date(row[3]),
+            lastCheckAt: Self.date(row[4]),
+            lastSuccessAt: Self.date(row[5]),
+            lastChangeAt: Self.date(row[6]),
+            nextCheckAt: Self.date(row[7]),
+            consecutiveFailures: row[8],
+            health: SourceState.Health(rawValue: row[9]) ?? .ok,
+            lastError: row[10],
+            itemCount: row[11],
+            robots: row[12]
         )
     }
 

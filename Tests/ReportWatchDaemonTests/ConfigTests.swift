@@ -70,6 +70,37 @@ struct ConfigTests {
         #expect(configuration.failuresBeforeAlert == 3)
     }
 
+    /// A thousand sources with the same XPaths compile them once (1.5 KB each, 6 MB in all
+    /// otherwise).
+    @Test func sourcesWithTheSameXPathShareOneCompiledExpression() throws {
+        let yaml = """
+            state_directory: ./var
+            contact: test@example.org
+            sources:
+              - id: a
+                kind: html
+                url: http://127.0.0.1/a
+                items: "//li[@class='yes']"
+                fields: {key: "a/@href", title: "a"}
+              - id: b
+                kind: html
+                url: http://127.0.0.1/b
+                items: "//li[@class='yes']"
+                fields: {key: "a/@href", title: "normalize-space(a)"}
+            channels:
+              - id: log
+                kind: jsonl
+                path: ./alerts.jsonl
+            """
+        let configuration = try Configuration.parse(yaml: yaml, file: "test.yaml")
+        let kinds = configuration.sources.compactMap { $0.kind as? HTMLKind }
+        #expect(kinds.count == 2)
+        let (a, b) = (try #require(kinds.first), try #require(kinds.last))
+        #expect(a.extractor.items === b.extractor.items)
+        #expect(a.extractor.fields[0].expression === b.extractor.fields[0].expression)
+        #expect(a.extractor.fields[1].expression !== b.extractor.fields[1].expression)
+    }
+
     @Test(arguments: cases)
     func badConfigIsLocated(_ example: Case) throws {
         do {

@@ -8,6 +8,8 @@ import Yams
 struct ConfigReader {
     let file: String
     let environment: [String: String]
+    /// Sources that give the same XPath share its compiled form.
+    private var compiledXPaths: [String: XPathExpression] = [:]
     private(set) var errors: [ConfigError] = []
 
     init(file: String, environment: [String: String]) {
@@ -315,8 +317,11 @@ struct ConfigReader {
     }
 
     mutating func xpath(_ expression: String, _ node: Node?, at path: String) -> XPathExpression? {
+        if let compiled = compiledXPaths[expression] { return compiled }
         do {
-            return try XPathExpression(expression)
+            let compiled = try XPathExpression(expression)
+            compiledXPaths[expression] = compiled
+            return compiled
         } catch {
             errors.append(ConfigError(
                 file: file, line: node?.mark?.line, column: node?.mark?.column, key: path,

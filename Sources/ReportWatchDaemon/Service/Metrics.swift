@@ -58,7 +58,7 @@ public actor Metrics {
         lines.append("# HELP reportwatch_fetch_duration_seconds Time spent fetching the source's main page.")
         lines.append("# TYPE reportwatch_fetch_duration_seconds summary")
         for entry in entries {
-            lines.append("reportwatch_fetch_duration_seconds_sum{\(entry.label)} \(String(format: "%.6f", entry.counters.fetchSeconds))")
+            lines.append("reportwatch_fetch_duration_seconds_sum{\(entry.label)} \(entry.counters.fetchSeconds)")
             lines.append("reportwatch_fetch_duration_seconds_count{\(entry.label)} \(entry.counters.fetches)")
         }
         family("reportwatch_fetch_bytes_total", "counter", "Decoded bytes fetched for the source.", entries.map {
@@ -90,8 +90,21 @@ public actor Metrics {
         }
     }
 
+    /// A label value as the exposition format wants it. Source ids never need escaping (they
+    /// are letters, digits, '.', '_' and '-'), so the common case returns the value itself.
     static func escape(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        guard value.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\n") }) else {
+            return value
+        }
+        var escaped = String.UnicodeScalarView()
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": escaped.append(contentsOf: "\\\\".unicodeScalars)
+            case "\"": escaped.append(contentsOf: "\\\"".unicodeScalars)
+            case "\n": escaped.append(contentsOf: "\\n".unicodeScalars)
+            default: escaped.append(scalar)
+            }
+        }
+        return String(escaped)
     }
 }

@@ -56,7 +56,10 @@ struct XPathEvaluator {
         _ body: (xmlXPathObjectPtr) throws(XPathError) -> T
     ) throws(XPathError) -> T {
         context.pointee.node = node ?? UnsafeMutablePointer(OpaquePointer(document))
-        guard let result = xmlXPathCompiledEval(expression.compiled, context) else {
+        expression.lock.lock()
+        let evaluated = xmlXPathCompiledEval(expression.compiled, context)
+        expression.lock.unlock()
+        guard let result = evaluated else {
             throw XPathError(expression: expression.expression, error: context.pointee.lastError)
         }
         defer { xmlXPathFreeObject(result) }

@@ -54,8 +54,14 @@ struct PDFFaultTests {
             bytes = original
             let script = directory.appendingPathComponent("pdftotext").path
             // exec: the child the extractor kills is the sleeper itself, so nothing is left behind.
-            try "#!/bin/sh\nexec sleep 600\n".write(toFile: script, atomically: true, encoding: .utf8)
-            chmod(script, 0o755)
+            // Written through a close-on-exec descriptor: a child that another test forks
+            // meanwhile must not inherit it open for writing, or running the script fails with
+            // ETXTBSY ("text file busy", status 126) instead of hanging.
+            let descriptor = open(script, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+            #expect(descriptor >= 0)
+            let text = Array("#!/bin/sh\nexec sleep 600\n".utf8)
+            #expect(write(descriptor, text, text.count) == text.count)
+            close(descriptor)
             extractor = PDFTextExtractor(executable: script, timeout: .seconds(2))
         }
 

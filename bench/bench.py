@@ -102,6 +102,24 @@ def checks_in(metrics_path):
     return sum(int(value) for value in re.findall(r"^reportwatch_checks_total\{[^}]*\} (\d+)$", text, re.M))
 
 
+def sample(pid, metrics_path):
+    """(CPU seconds, checks) read together: the service rewrites its metrics file after a pass
+    (at most every 2 s), so CPU is read right after the file changes, not up to 2 s later."""
+    try:
+        before = os.stat(metrics_path).st_mtime_ns
+    except FileNotFoundError:
+        before = 0
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if os.stat(metrics_path).st_mtime_ns != before:
+                break
+        except FileNotFoundError:
+            pass
+        time.sleep(0.005)
+    return cpu_of(pid), checks_in(metrics_path)
+
+
 def wait_for_checks(metrics_path, count, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -202,15 +220,15 @@ def main():
                 cold_cpu = cpu_of(process.pid)
                 # Steady state: every check is a 304 (the first pass's rounds spread over ~10 s).
                 time.sleep(12)
-                cpu_a, checks_a = cpu_of(process.pid), checks_in(metrics)
+                cpu_a, checks_a = sample(process.pid, metrics)
                 wait_for_checks(metrics, checks_a + 2 * largest, 120)
-                cpu_b, checks_b = cpu_of(process.pid), checks_in(metrics)
+                cpu_b, checks_b = sample(process.pid, metrics)
                 quiet = (cpu_b - cpu_a) / (checks_b - checks_a)
                 # A round in which a tenth of the pages published a report.
+                cpu_c, checks_c = sample(process.pid, metrics)
                 control(port, "publish=0.1")
-                cpu_c, checks_c = cpu_of(process.pid), checks_in(metrics)
                 wait_for_checks(metrics, checks_c + largest, 120)
-                cpu_d, checks_d = cpu_of(process.pid), checks_in(metrics)
+                cpu_d, checks_d = sample(process.pid, metrics)
                 changed = (cpu_d - cpu_c) / (checks_d - checks_c)
                 floor_quiet = next(f for c, n, f, o in rows if c == largest and n == "all 304")[1] / largest
                 floor_changed = next(f for c, n, f, o in rows if c == largest and n == "10% changed")[1] / largest

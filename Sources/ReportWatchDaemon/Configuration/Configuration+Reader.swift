@@ -11,7 +11,7 @@ import Yams
 /// contact: alerts@example.org     # required: goes into the User-Agent
 /// timezone: Europe/London         # for digests and dates in messages
 /// failures_before_alert: 3        # consecutive failed checks before one source_failing alert
-/// metrics_file: ./var/metrics.prom  # optional Prometheus text file, rewritten after every pass
+/// metrics_file: ./var/metrics.prom  # optional Prometheus text file, rewritten after every pass (at most every 2 s)
 /// politeness: {min_gap: 2s, max_per_host: 1}   # per host; also per source
 /// http: {connect_timeout: 10s, timeout: 60s, max_body_bytes: 20000000}
 /// delivery: {max_age: 72h, initial_backoff: 30s, max_backoff: 1h}

@@ -20,6 +20,10 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     /// a thousand sources would otherwise wake the loop a thousand times a round.
     static var lookahead: TimeInterval { 1 }
     private var lastTrim: ContinuousClock.Instant?
+    private var lastMetrics: ContinuousClock.Instant?
+    /// The metrics file is rewritten after a pass, but not more often than this: rendering a
+    /// thousand sources' counters takes milliseconds, and scrapers read it every 15 s or more.
+    static var metricsInterval: Duration { .seconds(2) }
     /// Until when the loop counts as making progress, for the watchdog: while it sleeps, until
     /// shortly after it should wake; while it checks, until a check should long have ended.
     private var aliveUntil: ContinuousClock.Instant = .now + .seconds(120)
@@ -77,7 +81,10 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
             guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
             markBusy(runtime, checking: [])
             await runtime.deliverer.deliver()
-            await runtime.writeMetrics()
+            if lastMetrics.map({ .now - $0 >= Self.metricsInterval }) ?? true {
+                await runtime.writeMetrics()
+                lastMetrics = .now
+            }
             await onPass(runtime)
             // Freed pages go back to the system at most once a minute: trimming walks the heap.
             if lastTrim.map({ .now - $0 >= .seconds(60) }) ?? true {

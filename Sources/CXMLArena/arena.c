@@ -163,4 +163,12 @@ void rw_xml_arena_abandon(int token) {
     /* The slab stays marked busy, so nothing reuses what a survivor points into. */
 }
 
+void *rw_xml_arena_pause(void) {
+    struct arena *paused = current;
+    current = NULL;
+    return paused;
+}
+
+void rw_xml_arena_unpause(void *paused) { current = paused; }
+
 size_t rw_xml_arena_used(void) { return current ? current->used : 0; }

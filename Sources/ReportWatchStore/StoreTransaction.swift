@@ -57,6 +57,20 @@ public struct StoreTransaction {
         )
     }
 
+    /// Records a check that found nothing new on a source that was already healthy (no
+    /// failures, no error, robots allowed, baseline taken): only its times move. Returns false,
+    /// writing nothing, when the stored state is anything else; the caller then records the
+    /// check in full. One statement instead of a read and a 13-column write.
+    public func recordQuietCheck(_ sourceID: String, at date: Date, next: Date) throws -> Bool {
+        let now = date.timeIntervalSince1970
+        try db.cachedStatement(sql: """
+            UPDATE source_state SET last_check_at = ?, last_success_at = ?, next_check_at = ?
+            WHERE source_id = ? AND health = 'ok' AND consecutive_failures = 0 AND last_error IS NULL
+                AND robots = 'allowed' AND baseline_at IS NOT NULL
+            """).execute(arguments: [now, now, next.timeIntervalSince1970, sourceID])
+        return db.changesCount == 1
+    }
+
     public func save(_ state: SourceState) throws {
         try db.cachedStatement(
             sql: """

@@ -77,3 +77,39 @@ struct GroupCommitTests {
         }
     }
 }
+
+@Suite("A quiet check's fast path")
+struct QuietCheckTests {
+    @Test func onlyAHealthySourceHasItsTimesMovedAndNothingElse() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        let then = Date(timeIntervalSince1970: 1_800_000_000)
+        let now = then.addingTimeInterval(3600)
+        let next = now.addingTimeInterval(3600)
+        let healthy = SourceState(sourceID: "healthy", etag: "\"v1\"", lastModified: "Wed, 25 Nov 2026 10:00:00 GMT", baselineAt: then,
+                                  lastCheckAt: then, lastSuccessAt: then, nextCheckAt: now, itemCount: 7, robots: "allowed")
+        var failing = healthy
+        failing.sourceID = "failing"
+        failing.consecutiveFailures = 1
+        failing.lastError = "HTTP 500"
+        var unknownRobots = healthy
+        unknownRobots.sourceID = "unknown-robots"
+        unknownRobots.robots = nil
+        try store.write { transaction in
+            for state in [healthy, failing, unknownRobots] { try transaction.save(state) }
+        }
+        let moved = try store.write { transaction in
+            try ["healthy", "failing", "unknown-robots", "never-checked"].map { try transaction.recordQuietCheck($0, at: now, next: next) }
+        }
+        #expect(moved == [true, false, false, false])
+        var expected = healthy
+        expected.lastCheckAt = now
+        expected.lastSuccessAt = now
+        expected.nextCheckAt = next
+        #expect(try store.read { try $0.sourceState("healthy") } == expected)
+        #expect(try store.read { try $0.sourceState("failing") } == failing)
+        #expect(try store.read { try $0.sourceState("unknown-robots") } == unknownRobots)
+        #expect(try store.read { try $0.sourceState("never-checked") } == nil)
+    }
+}

@@ -31,6 +31,12 @@ void rw_xml_arena_end(int token);
  * never reused; its memory stays valid (a leak, not a dangling pointer). */
 void rw_xml_arena_abandon(int token);
 
+/* Stops the calling thread's open scope from taking allocations (they go to malloc) until
+ * rw_xml_arena_unpause with the returned value: for objects made during a parse that must
+ * outlive it. */
+void *rw_xml_arena_pause(void);
+void rw_xml_arena_unpause(void *paused);
+
 /* Bytes handed out in the current thread's open scope (0 when none), for tests. */
 size_t rw_xml_arena_used(void);
 

@@ -94,6 +94,13 @@ public struct SourceChecker: Sendable {
         let date = now()
         let threshold = source.failuresBeforeAlert ?? configuration.failuresBeforeAlert
         let result = try await store.writeGrouped { transaction -> Result in
+            if case .notModified = fetched {
+                // The usual check: a 304 from a healthy source moves only its times.
+                let next = nextCheck(source, after: date, failures: 0, threshold: threshold, retryAfter: nil)
+                if try transaction.recordQuietCheck(source.id, at: date, next: next) {
+                    return Result(sourceID: source.id, outcome: .unchanged(notModified: true), alerts: [], nextCheckAt: next)
+                }
+            }
             var state = try transaction.sourceState(source.id) ?? SourceState(sourceID: source.id)
             state.lastCheckAt = date
             var alerts: [Alert] = []

@@ -56,9 +56,7 @@ struct XPathEvaluator {
         _ body: (xmlXPathObjectPtr) throws(XPathError) -> T
     ) throws(XPathError) -> T {
         context.pointee.node = node ?? UnsafeMutablePointer(OpaquePointer(document))
-        expression.lock.lock()
-        let evaluated = xmlXPathCompiledEval(expression.compiled, context)
-        expression.lock.unlock()
+        let evaluated = try expression.withCompiled { compiled in xmlXPathCompiledEval(compiled, context) }
         guard let result = evaluated else {
             throw XPathError(expression: expression.expression, error: context.pointee.lastError)
         }

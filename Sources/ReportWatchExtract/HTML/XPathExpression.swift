@@ -1,37 +1,65 @@
 import CLibXML2
+import CXMLArena
 import Foundation
 
 /// An XPath expression that libxml2 has compiled. Creating one is the validity check: an
 /// invalid expression is an error when the config is loaded, never an empty match later.
 ///
-/// One compiled expression serves every source that configures the same text (a compiled
-/// expression takes some 1.5 KB; a thousand sources share four). libxml2 caches function
-/// lookups inside the compiled steps on first use, so evaluation is not read-only: `lock`
-/// keeps two threads from evaluating the same expression at once.
+/// One expression serves every source that configures the same text (a compiled expression
+/// takes some 1.5 KB; a thousand sources share four). libxml2 caches function lookups inside
+/// the compiled steps on first use, so a compiled copy is never evaluated on two threads at
+/// once: each evaluation borrows a copy, and a thread that finds none free compiles another.
+/// There are never more copies than threads that evaluated it at the same moment.
 public final class XPathExpression: @unchecked Sendable, CustomStringConvertible {
     public let expression: String
-    let compiled: xmlXPathCompExprPtr
-    let lock = NSLock()
+    private let lock = NSLock()
+    private var spare: [xmlXPathCompExprPtr]
 
     public init(_ expression: String) throws(XPathError) {
         LibXML2.initialise()
         self.expression = expression
+        guard expression.contains(where: { !$0.isWhitespace }) else {
+            throw XPathError(expression: expression, message: "empty XPath expression")
+        }
+        spare = [try Self.compile(expression)]
+    }
+
+    private static func compile(_ expression: String) throws(XPathError) -> xmlXPathCompExprPtr {
+        // Never into a parse's arena: the copy outlives the parse.
+        let paused = rw_xml_arena_pause()
+        defer { rw_xml_arena_unpause(paused) }
         guard let context = xmlXPathNewContext(nil) else {
             throw XPathError(expression: expression, message: "libxml2 could not allocate an XPath context")
         }
         defer { xmlXPathFreeContext(context) }
         context.pointee.error = { _, _ in }
-        guard expression.contains(where: { !$0.isWhitespace }) else {
-            throw XPathError(expression: expression, message: "empty XPath expression")
-        }
         guard let compiled = xmlXPathCtxtCompile(context, expression) else {
             throw XPathError(expression: expression, error: context.pointee.lastError)
         }
-        self.compiled = compiled
+        return compiled
+    }
+
+    /// Runs `body` with a compiled copy no other thread is using.
+    func withCompiled<T>(_ body: (xmlXPathCompExprPtr) throws(XPathError) -> T) throws(XPathError) -> T {
+        lock.lock()
+        let borrowed = spare.popLast()
+        lock.unlock()
+        let compiled: xmlXPathCompExprPtr
+        if let borrowed {
+            compiled = borrowed
+        } else {
+            compiled = try Self.compile(expression)
+        }
+        defer {
+            lock.lock()
+            spare.append(compiled)
+            lock.unlock()
+        }
+        return try body(compiled)
     }
 
     deinit {
-        xmlXPathFreeCompExpr(compiled)
+        for compiled in spare { xmlXPathFreeCompExpr(compiled) }
     }
 
     public var description: String { expression }

@@ -171,4 +171,6 @@ void *rw_xml_arena_pause(void) {
 
 void rw_xml_arena_unpause(void *paused) { current = paused; }
 
+int rw_xml_arena_available(void) { return region != NULL; }
+
 size_t rw_xml_arena_used(void) { return current ? current->used : 0; }

@@ -37,6 +37,10 @@ void rw_xml_arena_abandon(int token);
 void *rw_xml_arena_pause(void);
 void rw_xml_arena_unpause(void *paused);
 
+/* 1 when scopes can get a slab: the region was reserved (it is not under AddressSanitizer,
+ * which must see every allocation, nor when the system refuses the reservation). */
+int rw_xml_arena_available(void);
+
 /* Bytes handed out in the current thread's open scope (0 when none), for tests. */
 size_t rw_xml_arena_used(void);
 

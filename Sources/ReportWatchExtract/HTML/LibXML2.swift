@@ -49,6 +49,13 @@ enum LibXML2 {
 extension LibXML2 {
     /// Bytes libxml2 has taken from this thread's open arena scope; 0 outside one.
     static var arenaBytesInUse: Int { rw_xml_arena_used() }
+
+    /// Whether parses get an arena at all (not under AddressSanitizer, which must see every
+    /// allocation; not where the system refuses the address-space reservation).
+    static var arenaIsAvailable: Bool {
+        initialise()
+        return rw_xml_arena_available() != 0
+    }
 }
 
 /// The documents parsed in one arena scope, so that the scope knows whether any outlived it.

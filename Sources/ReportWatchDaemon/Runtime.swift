@@ -112,7 +112,19 @@ public final class Runtime: Sendable {
             for await batch in group {
                 results.append(contentsOf: batch)
             }
+            await flushQuietChecks()
             return results.sorted { $0.sourceID < $1.sourceID }
+        }
+    }
+
+    /// Writes the times of the pass's quiet checks (304s from settled sources), which the
+    /// checks only noted. Runs even when the pass was cancelled. A failure is logged: those
+    /// sources are then checked again early after a restart, and nothing else is lost.
+    func flushQuietChecks() async {
+        do {
+            try await store.flushQuietChecks()
+        } catch {
+            logger.warning("cannot record the times of this pass's unchanged checks", metadata: ["error": "\(error)"])
         }
     }
 

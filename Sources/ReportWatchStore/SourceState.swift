@@ -28,6 +28,12 @@ public struct SourceState: Sendable, Hashable {
     /// What robots.txt said of the source's URL at the last check: "allowed" or why not.
     public var robots: String?
 
+    /// Healthy, baselined and allowed by robots: a 304 for such a source moves only its times
+    /// (the state ``StoreTransaction/recordQuietCheck(_:at:next:)`` requires).
+    public var isSettled: Bool {
+        health == .ok && consecutiveFailures == 0 && lastError == nil && robots == "allowed" && baselineAt != nil
+    }
+
     public init(
         sourceID: String,
         etag: String? = nil,

@@ -11,6 +11,7 @@ public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
     let groupCommit = GroupCommit()
+    let quietChecks = QuietChecks()
 
     /// Opens (creating if needed) the database and brings its schema up to date.
     public init(path: String) throws {

@@ -62,12 +62,15 @@ public struct StoreTransaction {
     /// writing nothing, when the stored state is anything else; the caller then records the
     /// check in full. One statement instead of a read and a 13-column write.
     public func recordQuietCheck(_ sourceID: String, at date: Date, next: Date) throws -> Bool {
-        let now = date.timeIntervalSince1970
+        try recordQuietCheck(sourceID, at: date.timeIntervalSince1970, next: next.timeIntervalSince1970)
+    }
+
+    func recordQuietCheck(_ sourceID: String, at now: Double, next: Double) throws -> Bool {
         try db.cachedStatement(sql: """
             UPDATE source_state SET last_check_at = ?, last_success_at = ?, next_check_at = ?
             WHERE source_id = ? AND health = 'ok' AND consecutive_failures = 0 AND last_error IS NULL
                 AND robots = 'allowed' AND baseline_at IS NOT NULL
-            """).execute(arguments: [now, now, next.timeIntervalSince1970, sourceID])
+            """).execute(arguments: [now, now, next, sourceID])
         return db.changesCount == 1
     }
 
@@ -151,7 +154,7 @@ public struct StoreTransaction {
 
     /// The documents stored for a source, by item key.
     public func documents(_ sourceID: String) throws -> [String: StoredDocument] {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM documents WHERE source_id = ?", arguments: [sourceID])
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM documents WHERE source_id = ?"), arguments: [sourceID])
         var result: [String: StoredDocument] = [:]
         for row in rows {
             let findings: String? = row["findings"]
@@ -183,13 +186,11 @@ public struct StoreTransaction {
     /// Adds an alert to the outbox, pending for each of `channels`.
     public func enqueue(_ alert: Alert, for channels: [String]) throws {
         let body = String(decoding: try Alert.jsonEncoder().encode(alert), as: UTF8.self)
-        try db.execute(
-            sql: "INSERT INTO alerts (id, source_id, event, detected_at, body) VALUES (?, ?, ?, ?, ?)",
-            arguments: [alert.id, alert.source, alert.event.rawValue, alert.detectedAt.timeIntervalSince1970, body])
+        try db.cachedStatement(sql: "INSERT INTO alerts (id, source_id, event, detected_at, body) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [alert.id, alert.source, alert.event.rawValue, alert.detectedAt.timeIntervalSince1970, body])
+        let delivery = try db.cachedStatement(sql: "INSERT INTO deliveries (alert_id, channel_id, next_attempt_at) VALUES (?, ?, ?)")
         for channel in channels {
-            try db.execute(
-                sql: "INSERT INTO deliveries (alert_id, channel_id, next_attempt_at) VALUES (?, ?, ?)",
-                arguments: [alert.id, channel, alert.detectedAt.timeIntervalSince1970])
+            try delivery.execute(arguments: [alert.id, channel, alert.detectedAt.timeIntervalSince1970])
         }
     }
 
@@ -197,18 +198,18 @@ public struct StoreTransaction {
     /// attempt is due by then.
     public func pendingDeliveries(channel: String, dueBy date: Date?, limit: Int = 100) throws -> [PendingDelivery] {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
+            db.cachedStatement(sql: """
                 SELECT a.body, d.channel_id, d.attempts, d.next_attempt_at, d.last_error
                 FROM deliveries d JOIN alerts a ON a.id = d.alert_id
                 WHERE d.channel_id = ? AND d.state = 'pending' AND (? IS NULL OR d.next_attempt_at <= ?)
                 ORDER BY a.seq LIMIT ?
-                """,
+                """),
             arguments: [channel, date?.timeIntervalSince1970, date?.timeIntervalSince1970, limit])
+        let decoder = Alert.jsonDecoder()
         return try rows.map { row in
             let body: String = row["body"]
             return PendingDelivery(
-                alert: try Alert.jsonDecoder().decode(Alert.self, from: Data(body.utf8)),
+                alert: try decoder.decode(Alert.self, from: Data(body.utf8)),
                 channelID: row["channel_id"],
                 attempts: row["attempts"],
                 nextAttemptAt: Date(timeIntervalSince1970: row["next_attempt_at"]),
@@ -224,9 +225,9 @@ public struct StoreTransaction {
     }
 
     public func markDelivered(alertID: String, channel: String, at date: Date) throws {
-        try db.execute(
-            sql: "UPDATE deliveries SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE alert_id = ? AND channel_id = ?",
-            arguments: [date.timeIntervalSince1970, alertID, channel])
+        try db.cachedStatement(
+            sql: "UPDATE deliveries SET state = 'delivered', delivered_at = ?, attempts = attempts + 1, last_error = NULL WHERE alert_id = ? AND channel_id = ?"
+        ).execute(arguments: [date.timeIntervalSince1970, alertID, channel])
     }
 
     public func markFailed(alertID: String, channel: String, error: String, nextAttemptAt: Date) throws {

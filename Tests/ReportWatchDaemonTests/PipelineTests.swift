@@ -132,6 +132,17 @@ struct PipelineTests {
         #expect(second.header("If-Modified-Since") == "Wed, 25 Nov 2026 10:00:00 GMT")
         #expect(try harness.items("news").count == 2)
         #expect(try harness.deliveredAlerts().isEmpty)
+        // The 304 is recorded by the time the pass returns (its times are written together
+        // with the pass's other quiet checks), and only its times moved.
+        var after = try #require(try harness.state("news"))
+        let checkedAt = try #require(after.lastCheckAt)
+        #expect(checkedAt > (before?.lastCheckAt ?? .distantFuture))
+        #expect(after.lastSuccessAt == checkedAt)
+        #expect(after.nextCheckAt.map { $0 > checkedAt } == true)
+        after.lastCheckAt = before?.lastCheckAt
+        after.lastSuccessAt = before?.lastSuccessAt
+        after.nextCheckAt = before?.nextCheckAt
+        #expect(after == before)
     }
 
     @Test func userAgentNamesTheToolAndTheContact() async throws {

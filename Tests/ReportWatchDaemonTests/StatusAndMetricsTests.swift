@@ -30,6 +30,50 @@ struct StatusAndMetricsTests {
         #expect(!FileManager.default.fileExists(atPath: metrics + ".tmp"))
     }
 
+    /// The whole exposition for two sources, byte for byte: sources in id order, outcomes in
+    /// alphabetical order and only those seen, every source's failure and byte counters.
+    @Test func metricsTextListsSourcesInOrder() async {
+        let metrics = Metrics()
+        await metrics.record(source: "zeta", outcome: .baseline(itemCount: 3), alerts: [], fetchDuration: .milliseconds(250), bytes: 1000)
+        await metrics.record(source: "zeta", outcome: .unchanged(notModified: true), alerts: [], fetchDuration: .milliseconds(250), bytes: 0)
+        await metrics.record(source: "zeta", outcome: .failed(SourceFailure(.fetch, "refused")), alerts: [], fetchDuration: nil, bytes: 0)
+        await metrics.record(source: "alpha", outcome: .unchanged(notModified: false), alerts: [], fetchDuration: .milliseconds(500), bytes: 7)
+        let text = await metrics.render(outbox: [])
+        #expect(text == """
+            # HELP reportwatch_checks_total Checks of a source, by outcome.
+            # TYPE reportwatch_checks_total counter
+            reportwatch_checks_total{source="alpha",outcome="unchanged"} 1
+            reportwatch_checks_total{source="zeta",outcome="baseline"} 1
+            reportwatch_checks_total{source="zeta",outcome="failed"} 1
+            reportwatch_checks_total{source="zeta",outcome="not_modified"} 1
+            # HELP reportwatch_check_failures_total Checks that failed.
+            # TYPE reportwatch_check_failures_total counter
+            reportwatch_check_failures_total{source="alpha"} 0
+            reportwatch_check_failures_total{source="zeta"} 1
+            # HELP reportwatch_alerts_total Alerts recorded, by event.
+            # TYPE reportwatch_alerts_total counter
+            # HELP reportwatch_fetch_duration_seconds Time spent fetching the source's main page.
+            # TYPE reportwatch_fetch_duration_seconds summary
+            reportwatch_fetch_duration_seconds_sum{source="alpha"} 0.5
+            reportwatch_fetch_duration_seconds_count{source="alpha"} 1
+            reportwatch_fetch_duration_seconds_sum{source="zeta"} 0.5
+            reportwatch_fetch_duration_seconds_count{source="zeta"} 2
+            # HELP reportwatch_fetch_bytes_total Decoded bytes fetched for the source.
+            # TYPE reportwatch_fetch_bytes_total counter
+            reportwatch_fetch_bytes_total{source="alpha"} 7
+            reportwatch_fetch_bytes_total{source="zeta"} 1000
+            # HELP reportwatch_outbox_pending Alerts not yet delivered to the channel.
+            # TYPE reportwatch_outbox_pending gauge
+            # HELP reportwatch_delivery_retrying Alerts whose delivery to the channel failed at least once and is pending.
+            # TYPE reportwatch_delivery_retrying gauge
+            # HELP reportwatch_delivery_dead_total Alerts given up on for the channel.
+            # TYPE reportwatch_delivery_dead_total counter
+            # HELP reportwatch_delivered_total Alerts delivered to the channel.
+            # TYPE reportwatch_delivered_total counter
+
+            """)
+    }
+
     @Test func statusShowsEachSourceAndTheOutbox() async throws {
         let harness = try Harness(sources: newsSource)
         harness.server.set("/news", body: newsPage(twoReports))

@@ -111,5 +111,43 @@ struct QuietCheckTests {
         #expect(try store.read { try $0.sourceState("failing") } == failing)
         #expect(try store.read { try $0.sourceState("unknown-robots") } == unknownRobots)
         #expect(try store.read { try $0.sourceState("never-checked") } == nil)
+        #expect(healthy.isSettled && !failing.isSettled && !unknownRobots.isSettled)
+    }
+
+    @Test func notedQuietChecksAreWrittenTogetherByTheFlush() async throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        let then = Date(timeIntervalSince1970: 1_800_000_000)
+        let now = then.addingTimeInterval(3600)
+        let states = (0..<300).map {
+            SourceState(sourceID: "s\($0)", etag: "\"v\($0)\"", baselineAt: then, lastCheckAt: then, lastSuccessAt: then,
+                        nextCheckAt: now, itemCount: 3, robots: "allowed")
+        }
+        var failing = states[7]
+        failing.consecutiveFailures = 2
+        failing.lastError = "HTTP 503"
+        failing.health = .failing
+        try store.write { transaction in
+            for state in states { try transaction.save(state) }
+            try transaction.save(failing)
+        }
+        for state in states {
+            store.noteQuietCheck(state.sourceID, at: now, next: now.addingTimeInterval(600))
+        }
+        #expect(store.unwrittenQuietChecks == 300)
+        // Noted is not written: a reader still sees the old times until the flush.
+        #expect(try store.read { try $0.sourceState("s1")?.lastCheckAt } == then)
+
+        let recorded = try await store.flushQuietChecks()
+        #expect(recorded == 299, "every settled source but the failing one")
+        #expect(store.unwrittenQuietChecks == 0)
+        let stored = try store.read { try $0.allSourceStates() }
+        for state in stored where state.sourceID != "s7" {
+            #expect(state.lastCheckAt == now && state.lastSuccessAt == now && state.nextCheckAt == now.addingTimeInterval(600))
+            #expect(state.etag == "\"\(state.sourceID.replacingOccurrences(of: "s", with: "v"))\"" && state.itemCount == 3)
+        }
+        #expect(stored.first { $0.sourceID == "s7" } == failing)
+        #expect(try await store.flushQuietChecks() == 0)
     }
 }

@@ -21,6 +21,22 @@ public struct Deliverer: Sendable {
     /// Channels whose receiver is down, until when. In memory: after a restart every channel
     /// gets one fresh try, which is what an operator who restarted it expects.
     let pauses = ChannelPauses()
+    /// Source names and the time zone for messages, built once: every alert delivered used to
+    /// rebuild a dictionary of every source's name and look the time zone up again.
+    let context: DeliveryContext
+    let timeZone: TimeZone
+
+    init(configuration: Configuration, store: Store, channels: [any AlertChannel], logger: Logger, now: @escaping @Sendable () -> Date) {
+        self.configuration = configuration
+        self.store = store
+        self.channels = channels
+        self.logger = logger
+        self.now = now
+        timeZone = TimeZone(identifier: configuration.timezone) ?? TimeZone(secondsFromGMT: 0) ?? .current
+        context = DeliveryContext(
+            sourceNames: Dictionary(configuration.sources.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
+            timeZone: timeZone)
+    }
 
     public struct Report: Sendable {
         public var delivered = 0
@@ -32,16 +48,6 @@ public struct Deliverer: Sendable {
     static let digestLimit = 200
     /// How far into the outbox one look goes.
     static let window = 1000
-
-    var context: DeliveryContext {
-        DeliveryContext(
-            sourceNames: Dictionary(configuration.sources.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
-            timeZone: timeZone)
-    }
-
-    var timeZone: TimeZone {
-        TimeZone(identifier: configuration.timezone) ?? TimeZone(secondsFromGMT: 0) ?? .current
-    }
 
     /// Tries what is due on every channel. With `force`, tries every pending alert once,
     /// whatever its backoff (for one-shot runs); a digest still waits for its time.
@@ -89,7 +95,7 @@ public struct Deliverer: Sendable {
     private func deliver(to channel: any AlertChannel, force: Bool) async -> Report {
         if !force, let paused = pauses.until(channel.id), paused > now() { return Report() }
         guard let settings = configuration.channel(channel.id), let schedule = settings.digest else {
-            return await deliverEach(to: channel, force: force) { _ in true }
+            return await deliverEach(to: channel, force: force, selectsAll: true) { _ in true }
         }
         var report = await deliverEach(to: channel, force: force) { settings.urgentEvents.contains($0.alert.event) }
         if !force, let paused = pauses.until(channel.id), paused > now() { return report }
@@ -102,7 +108,10 @@ public struct Deliverer: Sendable {
 
     // MARK: One alert at a time
 
-    private func deliverEach(to channel: any AlertChannel, force: Bool, where selected: (PendingDelivery) -> Bool) async -> Report {
+    /// `selectsAll` says `selected` takes every alert, so a read of the outbox can stop at the
+    /// batch it needs instead of looking through the whole window.
+    private func deliverEach(to channel: any AlertChannel, force: Bool, selectsAll: Bool = false,
+                             where selected: (PendingDelivery) -> Bool) async -> Report {
         var report = Report()
         var tried = Set<String>()
         // A channel that fails this many times in a row in one round is left for the next round.
@@ -114,7 +123,10 @@ public struct Deliverer: Sendable {
             let batch: [PendingDelivery]
             do {
                 let dueBy = force || recovered ? nil : now()
-                batch = try store.read { try $0.pendingDeliveries(channel: channel.id, dueBy: dueBy, limit: Self.window) }
+                // Alerts tried this round and still pending come back in the read; the batch
+                // is the first 50 others.
+                let limit = selectsAll ? min(Self.window, tried.count + 50) : Self.window
+                batch = try store.read { try $0.pendingDeliveries(channel: channel.id, dueBy: dueBy, limit: limit) }
                     .filter { !tried.contains($0.alert.id) && selected($0) }
                     .prefix(50).map { $0 }
             } catch {

@@ -31,7 +31,7 @@ public struct SourceChecker: Sendable {
         let baselineDone = previous?.baselineAt != nil
         let (fetched, stats) = await fetch(source, previous: baselineDone ? previous : nil, isBaseline: !baselineDone)
         try Task.checkCancellation()
-        let result = try await commit(source, fetched)
+        let result = try await commit(source, fetched, previous: previous)
         await metrics.record(source: source.id, outcome: result.outcome, alerts: result.alerts,
                              fetchDuration: stats.duration, bytes: stats.bytes)
         return result
@@ -90,9 +90,20 @@ public struct SourceChecker: Sendable {
         return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
     }
 
-    private func commit(_ source: SourceConfiguration, _ fetched: Fetched) async throws -> Result {
+    /// `previous` is the state the check started from, as stored; `nil` when it was not read.
+    private func commit(_ source: SourceConfiguration, _ fetched: Fetched, previous: SourceState?) async throws -> Result {
         let date = now()
         let threshold = source.failuresBeforeAlert ?? configuration.failuresBeforeAlert
+        if case .notModified = fetched, previous?.isSettled == true {
+            // The usual check: a 304 from a settled source changes nothing but its times, which
+            // the pass writes together at its end (``Runtime/checkAll(_:)``). Nothing waits for
+            // that write: no alert, health change or item depends on it.
+            let next = nextCheck(source, after: date, failures: 0, threshold: threshold, retryAfter: nil)
+            store.noteQuietCheck(source.id, at: date, next: next)
+            let result = Result(sourceID: source.id, outcome: .unchanged(notModified: true), alerts: [], nextCheckAt: next)
+            log(result, source)
+            return result
+        }
         let result = try await store.writeGrouped { transaction -> Result in
             if case .notModified = fetched {
                 // The usual check: a 304 from a healthy source moves only its times.

@@ -6,77 +6,102 @@ import ReportWatchStore
 /// the process; the outbox gauges are read from the store when the file is written.
 public actor Metrics {
     private struct SourceCounters {
-        var checks: [String: Int] = [:]
+        /// Checks by outcome, in the order of `outcomes` (alphabetical, as the file lists them).
+        var checks = [Int](repeating: 0, count: 5)
         var failures = 0
         var alerts: [String: Int] = [:]
         var fetchSeconds = 0.0
         var fetches = 0
         var bytes = 0
+
+        mutating func add(outcome: CheckOutcome, alerts: [Alert], fetchDuration: Duration?, bytes: Int) {
+            switch outcome {
+            case .baseline: checks[0] += 1
+            case .changed: checks[1] += 1
+            case .failed: checks[2] += 1; failures += 1
+            case .unchanged(let notModified): checks[notModified ? 3 : 4] += 1
+            }
+            for alert in alerts { self.alerts[alert.event.rawValue, default: 0] += 1 }
+            if let fetchDuration {
+                fetches += 1
+                fetchSeconds += fetchDuration.seconds
+            }
+            self.bytes += bytes
+        }
     }
 
+    private static let outcomes = ["baseline", "changed", "failed", "not_modified", "unchanged"]
+
     private var sources: [String: SourceCounters] = [:]
+    /// Source ids in the file's order, with their label text; rebuilt by the first render after
+    /// a source is new.
+    private var order: [(id: String, label: String)] = []
+    private var orderIsStale = false
 
     public init() {}
 
     func record(source: String, outcome: CheckOutcome, alerts: [Alert], fetchDuration: Duration?, bytes: Int) {
-        var counters = sources[source, default: SourceCounters()]
-        let label: String
-        switch outcome {
-        case .baseline: label = "baseline"
-        case .unchanged(let notModified): label = notModified ? "not_modified" : "unchanged"
-        case .changed: label = "changed"
-        case .failed: label = "failed"; counters.failures += 1
-        }
-        counters.checks[label, default: 0] += 1
-        for alert in alerts { counters.alerts[alert.event.rawValue, default: 0] += 1 }
-        if let fetchDuration {
-            counters.fetches += 1
-            counters.fetchSeconds += fetchDuration.seconds
-        }
-        counters.bytes += bytes
-        sources[source] = counters
+        if sources[source] == nil { orderIsStale = true }
+        sources[source, default: SourceCounters()].add(outcome: outcome, alerts: alerts, fetchDuration: fetchDuration, bytes: bytes)
     }
 
     /// The Prometheus text exposition of every counter and the outbox gauges.
+    ///
+    /// Written straight into one string: the service renders a thousand sources' counters every
+    /// few seconds while it is busy, and building lines and tuples first cost more than the checks.
     func render(outbox: [OutboxSummary]) -> String {
-        var lines: [String] = []
-        func family(_ name: String, _ type: String, _ help: String, _ samples: [(labels: String, value: String)]) {
-            lines.append("# HELP \(name) \(help)")
-            lines.append("# TYPE \(name) \(type)")
-            for sample in samples { lines.append("\(name){\(sample.labels)} \(sample.value)") }
+        if orderIsStale {
+            order = sources.keys.sorted().map { ($0, "source=\"\(Self.escape($0))\"") }
+            orderIsStale = false
         }
-        let entries = sources.sorted { $0.key < $1.key }.map { (label: "source=\"\(Self.escape($0.key))\"", counters: $0.value) }
-        family("reportwatch_checks_total", "counter", "Checks of a source, by outcome.", entries.flatMap { entry in
-            entry.counters.checks.sorted { $0.key < $1.key }.map { ("\(entry.label),outcome=\"\($0.key)\"", "\($0.value)") }
-        })
-        family("reportwatch_check_failures_total", "counter", "Checks that failed.", entries.map {
-            ($0.label, "\($0.counters.failures)")
-        })
-        family("reportwatch_alerts_total", "counter", "Alerts recorded, by event.", entries.flatMap { entry in
-            entry.counters.alerts.sorted { $0.key < $1.key }.map { ("\(entry.label),event=\"\($0.key)\"", "\($0.value)") }
-        })
-        lines.append("# HELP reportwatch_fetch_duration_seconds Time spent fetching the source's main page.")
-        lines.append("# TYPE reportwatch_fetch_duration_seconds summary")
-        for entry in entries {
-            lines.append("reportwatch_fetch_duration_seconds_sum{\(entry.label)} \(entry.counters.fetchSeconds)")
-            lines.append("reportwatch_fetch_duration_seconds_count{\(entry.label)} \(entry.counters.fetches)")
+        var out = ""
+        out.reserveCapacity(256 + order.count * 560 + outbox.count * 400)
+        func header(_ name: String, _ type: String, _ help: String) {
+            out += "# HELP "; out += name; out += " "; out += help; out += "\n"
+            out += "# TYPE "; out += name; out += " "; out += type; out += "\n"
         }
-        family("reportwatch_fetch_bytes_total", "counter", "Decoded bytes fetched for the source.", entries.map {
-            ($0.label, "\($0.counters.bytes)")
-        })
-        family("reportwatch_outbox_pending", "gauge", "Alerts not yet delivered to the channel.", outbox.map {
-            ("channel=\"\(Self.escape($0.channelID))\"", "\($0.pending + $0.retrying)")
-        })
-        family("reportwatch_delivery_retrying", "gauge", "Alerts whose delivery to the channel failed at least once and is pending.", outbox.map {
-            ("channel=\"\(Self.escape($0.channelID))\"", "\($0.retrying)")
-        })
-        family("reportwatch_delivery_dead_total", "counter", "Alerts given up on for the channel.", outbox.map {
-            ("channel=\"\(Self.escape($0.channelID))\"", "\($0.dead)")
-        })
-        family("reportwatch_delivered_total", "counter", "Alerts delivered to the channel.", outbox.map {
-            ("channel=\"\(Self.escape($0.channelID))\"", "\($0.delivered)")
-        })
-        return lines.joined(separator: "\n") + "\n"
+        func sample(_ name: String, _ label: String, _ value: String, extra: String = "") {
+            out += name; out += "{"; out += label; out += extra; out += "} "; out += value; out += "\n"
+        }
+        header("reportwatch_checks_total", "counter", "Checks of a source, by outcome.")
+        for (id, label) in order {
+            guard let counters = sources[id] else { continue }
+            for (index, count) in counters.checks.enumerated() where count > 0 {
+                out += "reportwatch_checks_total{"; out += label; out += ",outcome=\""; out += Self.outcomes[index]
+                out += "\"} "; out += String(count); out += "\n"
+            }
+        }
+        header("reportwatch_check_failures_total", "counter", "Checks that failed.")
+        for (id, label) in order {
+            sample("reportwatch_check_failures_total", label, String(sources[id]?.failures ?? 0))
+        }
+        header("reportwatch_alerts_total", "counter", "Alerts recorded, by event.")
+        for (id, label) in order {
+            guard let alerts = sources[id]?.alerts, !alerts.isEmpty else { continue }
+            for (event, count) in alerts.sorted(by: { $0.key < $1.key }) {
+                sample("reportwatch_alerts_total", label, String(count), extra: ",event=\"\(event)\"")
+            }
+        }
+        header("reportwatch_fetch_duration_seconds", "summary", "Time spent fetching the source's main page.")
+        for (id, label) in order {
+            guard let counters = sources[id] else { continue }
+            sample("reportwatch_fetch_duration_seconds_sum", label, "\(counters.fetchSeconds)")
+            sample("reportwatch_fetch_duration_seconds_count", label, String(counters.fetches))
+        }
+        header("reportwatch_fetch_bytes_total", "counter", "Decoded bytes fetched for the source.")
+        for (id, label) in order {
+            sample("reportwatch_fetch_bytes_total", label, String(sources[id]?.bytes ?? 0))
+        }
+        let channels = outbox.map { (summary: $0, label: "channel=\"\(Self.escape($0.channelID))\"") }
+        header("reportwatch_outbox_pending", "gauge", "Alerts not yet delivered to the channel.")
+        for (summary, label) in channels { sample("reportwatch_outbox_pending", label, String(summary.pending + summary.retrying)) }
+        header("reportwatch_delivery_retrying", "gauge", "Alerts whose delivery to the channel failed at least once and is pending.")
+        for (summary, label) in channels { sample("reportwatch_delivery_retrying", label, String(summary.retrying)) }
+        header("reportwatch_delivery_dead_total", "counter", "Alerts given up on for the channel.")
+        for (summary, label) in channels { sample("reportwatch_delivery_dead_total", label, String(summary.dead)) }
+        header("reportwatch_delivered_total", "counter", "Alerts delivered to the channel.")
+        for (summary, label) in channels { sample("reportwatch_delivered_total", label, String(summary.delivered)) }
+        return out
     }
 
     /// Writes the file atomically: a reader never sees half of it.

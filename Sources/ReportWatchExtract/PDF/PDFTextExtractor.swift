@@ -122,14 +122,13 @@ public struct PDFTextExtractor: Sendable {
 
         let control = ChildControl()
         let timeout = self.timeout
-        let timer = Task {
-            do {
-                try await Task.sleep(for: timeout)
-                control.kill(because: .timeout)
-            } catch {
-                // Cancelled: the process finished first.
-            }
-        }
+        // The timer runs on its own dispatch queue, not as a task: a cooperative pool kept busy
+        // (two threads here) must not delay the kill. Under the full test suite's load a
+        // sleeping task once woke ten seconds late.
+        let timer = DispatchWorkItem { control.kill(because: .timeout) }
+        let (seconds, attoseconds) = timeout.components
+        Self.timerQueue.asyncAfter(
+            deadline: .now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)), execute: timer)
         defer { timer.cancel() }
 
         let outcome: ChildOutcome = try await withTaskCancellationHandler {
@@ -180,6 +179,8 @@ public struct PDFTextExtractor: Sendable {
         }
         return String(decoding: data, as: UTF8.self)
     }
+
+    private static let timerQueue = DispatchQueue(label: "reportwatch.pdftotext.timeout")
 
     func resolveExecutable() throws -> String {
         let fileManager = FileManager.default

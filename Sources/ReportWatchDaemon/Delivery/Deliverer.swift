@@ -21,22 +21,21 @@ public struct Deliverer: Sendable {
     /// Channels whose receiver is down, until when. In memory: after a restart every channel
     /// gets one fresh try, which is what an operator who restarted it expects.
     let pauses = ChannelPauses()
-    /// Source names and the time zone for messages, built once: every alert delivered used to
-    /// rebuild a dictionary of every source's name and look the time zone up again.
-    let context: DeliveryContext
-    let timeZone: TimeZone
+    /// Source names and the time zone for messages, built on first use and then kept: every
+    /// alert delivered used to rebuild a dictionary of every source's name and look the time
+    /// zone up again. Not built before: loading a time zone maps ICU's data (3 MB of RSS), which
+    /// a pass that delivers nothing never needs.
+    private let contextCache = ContextCache()
 
-    init(configuration: Configuration, store: Store, channels: [any AlertChannel], logger: Logger, now: @escaping @Sendable () -> Date) {
-        self.configuration = configuration
-        self.store = store
-        self.channels = channels
-        self.logger = logger
-        self.now = now
-        timeZone = TimeZone(identifier: configuration.timezone) ?? TimeZone(secondsFromGMT: 0) ?? .current
-        context = DeliveryContext(
-            sourceNames: Dictionary(configuration.sources.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
-            timeZone: timeZone)
+    var context: DeliveryContext {
+        contextCache.get {
+            DeliveryContext(
+                sourceNames: Dictionary(configuration.sources.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first }),
+                timeZone: TimeZone(identifier: configuration.timezone) ?? TimeZone(secondsFromGMT: 0) ?? .current)
+        }
     }
+
+    var timeZone: TimeZone { context.timeZone }
 
     public struct Report: Sendable {
         public var delivered = 0
@@ -305,6 +304,21 @@ public struct Deliverer: Sendable {
         let base = min(settings.initialBackoff.seconds * pow(2, Double(min(attempts, 20))), settings.maxBackoff.seconds)
         let jittered = base / 2 + Double.random(in: 0...(base / 2))
         return max(jittered, retryAfter?.seconds ?? 0)
+    }
+}
+
+/// The delivery context, made once by whoever first needs it.
+final class ContextCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var context: DeliveryContext?
+
+    func get(_ make: () -> DeliveryContext) -> DeliveryContext {
+        lock.lock()
+        defer { lock.unlock() }
+        if let context { return context }
+        let made = make()
+        context = made
+        return made
     }
 }
 

@@ -23,12 +23,22 @@ extension HTMLDocument {
         return (bytes, declared)
     }
 
-    /// Validates without building a String: pages are mostly ASCII, checked eight bytes at a time.
+    /// Validates without building a String: pages are mostly ASCII, checked 32 bytes at a time.
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
         bytes.withUnsafeBytes { raw in
             let count = raw.count
             var index = 0
             while index < count {
+                if index + 32 <= count {
+                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                        | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                        | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
+                        | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
+                    if word & 0x8080_8080_8080_8080 == 0 {
+                        index += 32
+                        continue
+                    }
+                }
                 if index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                     index += 8
                     continue

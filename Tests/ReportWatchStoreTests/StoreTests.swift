@@ -16,6 +16,8 @@ struct StoreTests {
         #expect(try FieldsCodec.decode(String(decoding: try encoder.encode(fields), as: UTF8.self)) == fields)
         #expect(try FieldsCodec.decode("{\"a\":\"\\ud83c\\udf89\"}") == ["a": "🎉"])
         #expect(throws: (any Error).self) { try FieldsCodec.decode("{\"a\":") }
+        #expect(throws: (any Error).self) { try FieldsCodec.decode("{\"a\":\"unterminated") }
+        #expect(try FieldsCodec.decode("{\"a\":\"say \\\"hi\\\"\",\"b\":\"plain\"}") == ["a": "say \"hi\"", "b": "plain"])
     }
 
     @Test func aPassIsOneTransactionAndRollsBackWhole() throws {

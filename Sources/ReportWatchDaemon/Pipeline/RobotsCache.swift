@@ -21,15 +21,29 @@ actor RobotsCache {
     /// Whether the URL may be fetched. `fetchRobots` fetches a robots.txt URL (through the
     /// host gate, like any other request).
     func verdict(for url: String, fetchRobots: @escaping @Sendable (String) async throws -> HTTPResponse) async -> Verdict {
-        guard let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host else {
-            return .allowed
-        }
-        let origin = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
-        let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
-            + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
+        guard let (origin, path) = target(of: url) else { return .allowed }
         let rules = await rules(for: origin, fetchRobots: fetchRobots)
         return rules.allows(path) ? .allowed : .disallowed("\(origin)/robots.txt disallows \(path)")
     }
+
+    /// The origin whose robots.txt applies to the URL, and the path and query it judges.
+    /// Remembered per URL: the same sources' URLs come back every pass, and parsing one with
+    /// `URLComponents` cost more than the rest of a quiet check's robots step.
+    private func target(of url: String) -> (origin: String, path: String)? {
+        if let known = targets[url] { return known }
+        var parsed: (origin: String, path: String)?
+        if let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host {
+            let origin = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
+            let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
+                + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
+            parsed = (origin, path)
+        }
+        if targets.count >= 20_000 { targets.removeAll(keepingCapacity: true) }
+        targets[url] = .some(parsed)
+        return parsed
+    }
+
+    private var targets: [String: (origin: String, path: String)?] = [:]
 
     private func rules(for origin: String, fetchRobots: @escaping @Sendable (String) async throws -> HTTPResponse) async -> RobotsRules {
         if let entry = entries[origin], entry.expires > Date() { return entry.rules }

@@ -87,12 +87,15 @@ public final class Runtime: Sendable {
             if queues[host] == nil { hosts.append(host) }
             queues[host, default: []].append(source)
         }
+        // Checks run on the transfer thread, between its rounds of I/O: a check mostly waits
+        // for its transfer, and resuming it there saves two thread hand-offs per source.
+        let preferred = client.taskExecutor
         return await withTaskGroup(of: [SourceChecker.Result].self) { group in
             for host in hosts {
                 let queue = SourceQueue(queues[host] ?? [])
                 let allowed = queue.sources.map { ($0.politeness ?? configuration.politeness).maxPerHost }.max() ?? 1
                 for _ in 0..<max(1, min(allowed, queue.sources.count)) {
-                    group.addTask { [checker, logger] in
+                    group.addTask(executorPreference: preferred) { [checker, logger] in
                         var results: [SourceChecker.Result] = []
                         while let source = queue.next() {
                             do {

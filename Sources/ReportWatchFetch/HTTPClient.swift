@@ -16,6 +16,12 @@ public final class HTTPClient: Sendable {
     }
 
     /// Ends the transfer thread. Requests after this fail as cancelled.
+    /// Where tasks that mostly wait for this client's transfers run best: on its transfer
+    /// thread (see ``TransferEngine/executor``).
+    public var taskExecutor: any TaskExecutor {
+        engine.executor
+    }
+
     public func shutdown() {
         engine.shutdown()
     }

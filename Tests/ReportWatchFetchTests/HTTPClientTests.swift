@@ -27,6 +27,50 @@ final class HTTPClientTests {
         #expect(server.requests.first?.header("User-Agent") == "reportwatch/test (+tests@example.org)")
     }
 
+    /// Tasks that prefer the transfer thread (as every check does) run there between rounds of
+    /// I/O: many at once all get their answers, and shutting the client down while some wait
+    /// ends each of them instead of leaving it suspended for ever.
+    @Test func tasksOnTheTransferThreadFinishAndEndAtShutdown() async throws {
+        server.set("/page", body: "<p>hello</p>")
+        server.set("/slow", response: TestHTTPResponse(status: 200, body: Array("late".utf8)).delayed(by: .seconds(30)))
+        let own = HTTPClient(userAgent: "reportwatch/test (+tests@example.org)")
+        let statuses = await withTaskGroup(of: [Int].self) { group in
+            for _ in 0..<40 {
+                group.addTask(executorPreference: own.taskExecutor) { [server] in
+                    var statuses: [Int] = []
+                    for _ in 0..<3 {
+                        statuses.append((try? await own.send(HTTPRequest(url: server.url("/page"))).status) ?? -1)
+                    }
+                    return statuses
+                }
+            }
+            return await group.reduce(into: []) { $0 += $1 }
+        }
+        #expect(statuses.count == 120 && statuses.allSatisfy { $0 == 200 })
+
+        let started = ContinuousClock.now
+        let waiting = Task(executorPreference: own.taskExecutor) { [server] in
+            await withTaskGroup(of: Bool.self) { group in
+                for _ in 0..<5 {
+                    group.addTask(executorPreference: own.taskExecutor) {
+                        do {
+                            _ = try await own.send(HTTPRequest(url: server.url("/slow")))
+                            return false
+                        } catch {
+                            return true
+                        }
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+        }
+        try await Task.sleep(for: .milliseconds(300))
+        own.shutdown()
+        let ended = await waiting.value
+        #expect(ended == 5, "every transfer waiting at shutdown ends with an error")
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
     @Test func sendsValidatorsAndReadsA304() async throws {
         server.route("/page") { TestHTTPServer.conditional($0, etag: "\"v1\"", lastModified: "Wed, 25 Nov 2026 10:00:00 GMT", body: "x") }
         let response = try await client.send(HTTPRequest(url: server.url("/page"), etag: "\"v1\"", lastModified: "Wed, 25 Nov 2026 10:00:00 GMT"))

@@ -13,11 +13,29 @@ public protocol AlertChannel: Sendable {
     /// sends one message; the default delivers the alerts one by one, which suits channels whose
     /// records are alerts (a log, a feed) and where a repeat is harmless.
     func deliver(digest: AlertDigest, context: DeliveryContext) async throws(DeliveryError) -> String
+    /// Whether ``deliver(batch:context:)`` costs little more than delivering one alert (one
+    /// append and one fsync for a file). The deliverer then hands the channel every alert due
+    /// at once, and records them delivered together.
+    var deliversInBatches: Bool { get }
+    /// Delivers the alerts, in order, as one operation: when it throws, none counts as
+    /// delivered and all are tried again (a repeat is harmless where this is used: records
+    /// carry the alert's id).
+    func deliver(batch alerts: [Alert], context: DeliveryContext) async throws(DeliveryError) -> String
 }
 
 extension AlertChannel {
     public func deliver(_ alert: Alert, context: DeliveryContext) async throws(DeliveryError) -> String {
         try await deliver(alert)
+    }
+
+    public var deliversInBatches: Bool { false }
+
+    public func deliver(batch alerts: [Alert], context: DeliveryContext) async throws(DeliveryError) -> String {
+        var last = ""
+        for alert in alerts {
+            last = try await deliver(alert, context: context)
+        }
+        return last
     }
 
     public func deliver(digest: AlertDigest, context: DeliveryContext) async throws(DeliveryError) -> String {

@@ -273,6 +273,39 @@ struct DeliveryTests {
         #expect(receiver.received.filter { $0.status == 200 }.count == 4)
     }
 
+    /// A JSON Lines channel takes a pass's alerts together (one append, one fsync, one
+    /// transaction): when the file cannot be written none counts as delivered, and once it
+    /// can, each alert is in it exactly once and marked delivered.
+    @Test func aJSONLinesChannelTakesAPassAtOnceAndRetriesItWhole() async throws {
+        let world = try DeliveryWorld(channels: """
+              - id: log
+                kind: jsonl
+                path: {{dir}}/out/log.jsonl
+            """)
+        world.server.set("/news", body: newsPage(twoReports))
+        await world.pass()
+        // Unwritable: where the file's directory should be there is a plain file.
+        let out = world.directory.appendingPathComponent("out")
+        try Data().write(to: out)
+        world.clock.advance(60)
+        world.server.set("/news", body: newsPage(reports(120) + twoReports))
+        let down = await world.pass()
+        #expect(down.delivered == 0 && down.failed > 0)
+        var summary = try #require(try world.runtime.store.read { try $0.outboxSummary() }.first { $0.channelID == "log" })
+        #expect(summary.pending + summary.retrying == 120 && summary.delivered == 0)
+
+        try FileManager.default.removeItem(at: out)
+        world.clock.advance(2 * 3600)
+        let up = await world.pass()
+        #expect(up.delivered == 120)
+        let lines = try world.jsonl("out/log.jsonl")
+        #expect(lines.count == 120 && Set(lines.map(\.id)).count == 120, "each alert once")
+        #expect(Set(lines.map(\.key)) == Set(reports(120).map(\.href)))
+        summary = try #require(try world.runtime.store.read { try $0.outboxSummary() }.first { $0.channelID == "log" })
+        #expect(summary.pending == 0 && summary.retrying == 0 && summary.delivered == 120)
+        #expect(world.logs.all.filter { $0.contains("alert delivered") }.count == 120, "one log line per alert")
+    }
+
     @Test func aChannelThatStaysDownDoesNotDelayTheOthers() async throws {
         let receiver = WebhookReceiver(then: TestHTTPResponse(status: 200).delayed(by: .seconds(10)))
         let world = try DeliveryWorld(channels: hookChannel.replacingOccurrences(of: "timeout: 1s", with: "timeout: 3s") + "\n" + logChannel,

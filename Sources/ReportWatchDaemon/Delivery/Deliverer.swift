@@ -133,6 +133,35 @@ public struct Deliverer: Sendable {
                 return report
             }
             if batch.isEmpty { break }
+            if channel.deliversInBatches {
+                var live: [PendingDelivery] = []
+                for pending in batch {
+                    tried.insert(pending.alert.id)
+                    switch expireIfTooOld(pending, on: channel) {
+                    case nil: live.append(pending)
+                    case .dead: report.dead += 1
+                    case .failed, .delivered: report.failed += 1  // could not even be dead-lettered
+                    }
+                }
+                guard !live.isEmpty else { continue round }
+                switch await attempt(batch: live, on: channel) {
+                case .delivered:
+                    report.delivered += live.count
+                    consecutiveFailures = 0
+                    if live.contains(where: { $0.attempts > 0 }) { recovered = true }
+                    pauses.clear(channel.id)
+                case .failed(let pausesChannel, let next):
+                    report.failed += live.count
+                    consecutiveFailures += 1
+                    if pausesChannel {
+                        pauses.pause(channel.id, until: next)
+                        break round
+                    }
+                case .dead:
+                    break
+                }
+                continue round
+            }
             for pending in batch {
                 guard !Task.isCancelled else { break round }
                 tried.insert(pending.alert.id)
@@ -162,6 +191,49 @@ public struct Deliverer: Sendable {
         case delivered
         case failed(pausesChannel: Bool, next: Date)
         case dead
+    }
+
+    /// Dead-letters the alert when it is older than `max_age`; `nil` when it may still go.
+    private func expireIfTooOld(_ pending: PendingDelivery, on channel: any AlertChannel) -> Attempt? {
+        guard now().timeIntervalSince(pending.alert.detectedAt) > configuration.delivery.maxAge.seconds else { return nil }
+        let metadata: Logger.Metadata = ["alert.id": "\(pending.alert.id)", "channel.id": "\(channel.id)", "source.id": "\(pending.alert.source)"]
+        return giveUp(pending, on: channel, reason: pending.lastError ?? "not delivered within max_age", metadata: metadata)
+    }
+
+    /// One delivery of several alerts to a channel that takes them together
+    /// (``AlertChannel/deliversInBatches``); they are marked delivered in one transaction, and
+    /// each still gets its own log line.
+    private func attempt(batch: [PendingDelivery], on channel: any AlertChannel) async -> Attempt {
+        let date = now()
+        let metadata: Logger.Metadata = ["channel.id": "\(channel.id)", "delivery.alerts": "\(batch.count)"]
+        let answer: String
+        do {
+            answer = try await channel.deliver(batch: batch.map(\.alert), context: context)
+        } catch {
+            let attempts = batch.map(\.attempts).max() ?? 0
+            let next = date.addingTimeInterval(backoff(attempts: attempts, retryAfter: error.retryAfter))
+            record(failure: error, of: batch, on: channel, next: next, metadata: metadata)
+            return .failed(pausesChannel: error.pausesChannel, next: next)
+        }
+        do {
+            let delivered = now()
+            try store.write { transaction in
+                for pending in batch {
+                    try transaction.markDelivered(alertID: pending.alert.id, channel: channel.id, at: delivered)
+                }
+            }
+        } catch {
+            // The receiver has them; the next round sends them again with the same ids.
+            logger.error("cannot record the delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
+            return .failed(pausesChannel: false, next: date)
+        }
+        for pending in batch {
+            logger.info("alert delivered", metadata: [
+                "alert.id": "\(pending.alert.id)", "channel.id": "\(channel.id)", "source.id": "\(pending.alert.source)",
+                "channel.answer": "\(answer)", "delivery.alerts": "\(batch.count)",
+            ])
+        }
+        return .delivered
     }
 
     private func attempt(_ pending: PendingDelivery, on channel: any AlertChannel) async -> Attempt {

@@ -26,6 +26,10 @@ final class TransferEngine: @unchecked Sendable {
     private var thread: Thread?
     /// Guarded by `lock`.
     private var threadID: pthread_t?
+    /// Guarded by `lock`: a wake-up byte is on its way to the thread, which has not yet taken
+    /// the queues since. Further arrivals need none: a burst of 1,000 new checks costs one
+    /// `curl_multi_wakeup` (a write, then a read and a turn of the loop), not 1,000.
+    private var wakePending = false
 
     /// A task executor that runs jobs on the engine's own thread, between its rounds of I/O.
     /// A task that prefers it (a check) is resumed where its transfer finished, instead of
@@ -58,14 +62,14 @@ final class TransferEngine: @unchecked Sendable {
                 }
                 transfer.continuation = continuation
                 pending.append(transfer)
-                curl_multi_wakeup(multi)
+                wakeIfNeeded()
                 lock.unlock()
             }
         } onCancel: {
             lock.lock()
             transfer.isCancelled = true
             cancellations.append(transfer)
-            if !closed { curl_multi_wakeup(multi) }
+            wakeIfNeeded()
             lock.unlock()
         }
     }
@@ -74,7 +78,7 @@ final class TransferEngine: @unchecked Sendable {
     func shutdown() {
         lock.lock()
         stopping = true
-        if !closed { curl_multi_wakeup(multi) }
+        wakeIfNeeded()
         lock.unlock()
     }
 
@@ -84,7 +88,7 @@ final class TransferEngine: @unchecked Sendable {
         let late = closed
         if !late {
             jobs.append(job)
-            if !isEngineThread { curl_multi_wakeup(multi) }
+            wakeIfNeeded()
         }
         lock.unlock()
         if late {
@@ -92,6 +96,14 @@ final class TransferEngine: @unchecked Sendable {
             // being lost.
             globalConcurrentExecutor.enqueue(ExecutorJob(job))
         }
+    }
+
+    /// Called with `lock` held, after queueing work. The engine thread itself needs no wake-up:
+    /// it looks at the queues before it next waits. Nor does a thread that is already being woken.
+    private func wakeIfNeeded() {
+        guard !closed, !wakePending, !isEngineThread else { return }
+        wakePending = true
+        curl_multi_wakeup(multi)
     }
 
     /// Called with `lock` held.
@@ -122,6 +134,8 @@ final class TransferEngine: @unchecked Sendable {
             let stop = stopping
             pending.removeAll()
             cancellations.removeAll()
+            // What is queued from now on wakes the thread again (at worst for one idle turn).
+            wakePending = false
             lock.unlock()
 
             for transfer in added {

@@ -4,6 +4,7 @@ import ReportWatchDaemon
 
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "check",
         abstract: "Check every source once, record changes and alerts, then try to deliver every pending alert.",
         discussion: "Exits 0 when the pass ran, even if some sources failed; their health is recorded and alerted as usual.")
 

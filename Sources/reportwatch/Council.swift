@@ -4,6 +4,7 @@ import ReportWatchDaemon
 
 struct Council: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "council",
         abstract: "Look an English council up in the bundled Ofsted table and print its ofsted-provider source.",
         discussion: "The name is matched forgivingly (case, punctuation, \"City of\", \"London Borough of\", small typing mistakes; a URN also works). When several councils match, they are listed and nothing is printed to paste.")
 

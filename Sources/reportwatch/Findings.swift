@@ -4,6 +4,7 @@ import ReportWatchDaemon
 
 struct Findings: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "findings",
         abstract: "Print the timeline of an ofsted-provider source's reports and grades, from the store.",
         discussion: "Reads only what earlier checks stored; fetches nothing.")
 

@@ -6,6 +6,7 @@ import ReportWatchStore
 
 struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "history",
         abstract: "Print a source's recorded changes, newest first, from the store.",
         discussion: "Reads only what earlier checks stored; fetches nothing.")
 

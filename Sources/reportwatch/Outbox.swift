@@ -6,6 +6,7 @@ import ReportWatchStore
 
 struct Outbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "outbox",
         abstract: "Show, per channel, the alerts pending, retrying, dead-lettered and delivered.",
         discussion: "Reads the state only; changes nothing.")
 

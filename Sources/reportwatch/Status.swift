@@ -6,6 +6,7 @@ import ReportWatchStore
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show each source's last check, last change, failures, next check and robots.txt verdict, and the outbox per channel.")
 
     @OptionGroup var options: CommonOptions

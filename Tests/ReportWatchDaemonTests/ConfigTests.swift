@@ -61,7 +61,48 @@ struct ConfigTests {
         Case(name: "channel routing to an unknown source", yaml: valid + "\n    sources: [nwes]", line: 12,
              key: "channels[0].sources", contains: "did you mean 'news'?"),
         Case(name: "unknown event", yaml: valid + "\n    events: [add]", line: 12, key: "channels[0].events", contains: "unknown event 'add'"),
+        Case(name: "duplicate key", yaml: valid.replacingOccurrences(of: "    items: \"//li\"", with: "    items: \"//li\"\n    items: \"//ul\""),
+             line: 6, key: nil, contains: "duplicate key items"),
+        Case(name: "a second document", yaml: valid + "\n---\ncontact: x\n", line: 12, key: nil,
+             contains: "expected a single document in the stream (line 1): but found another document"),
+        Case(name: "undefined alias", yaml: valid.replacingOccurrences(of: "contact: tests@example.org", with: "contact: *nobody"),
+             line: 1, key: nil, contains: "invalid YAML: found undefined alias"),
+        Case(name: "control character", yaml: "contact: \"a\u{01}b\"\n", line: nil, key: nil,
+             contains: "invalid YAML: control characters are not allowed at byte 11"),
     ]
+
+    /// Anchors and aliases, quoted and folded scalars and flow mappings read as YAML says.
+    @Test func yamlFormsLoad() throws {
+        let yaml = """
+            contact: tests@example.org
+            sources:
+              - id: news
+                kind: html
+                url: https://example.org/news
+                items: "//li"
+                fields: &fields {key: "a/@href", title: "a"}
+              - id: more
+                kind: html
+                url: 'https://example.org/more'
+                items: >-
+                  //ul/li
+                fields: *fields
+            channels:
+              - id: log
+                kind: jsonl
+                path: ./alerts.jsonl
+            """
+        let configuration = try Configuration.parse(yaml: yaml, file: "test.yaml")
+        #expect(configuration.sources.map(\.id) == ["news", "more"])
+        #expect(configuration.sources.last?.url == "https://example.org/more")
+        let kinds = configuration.sources.compactMap { $0.kind as? HTMLKind }
+        try #require(kinds.count == 2)
+        #expect(kinds[1].extractor.items.expression == "//ul/li")
+        for kind in kinds {
+            #expect(kind.extractor.fields.map(\.name) == ["key", "title"])
+            #expect(kind.extractor.fields.map(\.expression.expression) == ["a/@href", "a"])
+        }
+    }
 
     @Test func theValidConfigLoads() throws {
         let configuration = try Configuration.parse(yaml: Self.valid, file: "test.yaml")

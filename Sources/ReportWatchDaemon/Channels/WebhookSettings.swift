@@ -1,5 +1,4 @@
 import ReportWatchAlerts
-import Yams
 
 /// `kind: webhook`: `url`, `format` (json, slack, discord, teams), optional `secret_file` (the
 /// HMAC key for `X-Reportwatch-Signature`) and `timeout`.

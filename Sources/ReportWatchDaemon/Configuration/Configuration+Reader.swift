@@ -1,7 +1,6 @@
 import Foundation
 import ReportWatchCore
 import ReportWatchExtract
-import Yams
 
 /// Reads a ``Configuration`` from YAML.
 ///
@@ -93,11 +92,10 @@ extension Configuration {
     }
 
     public static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws(ConfigErrors) -> Configuration {
-        let node: Node?
+        let node: YAMLNode?
         do {
-            // Every scalar is read as text and typed by the key that holds it, so Yams' regex
-            // resolver (NSRegularExpression for each scalar it hashes) is not needed.
-            node = try Yams.compose(yaml: yaml, .basic)
+            // Every scalar is read as text and typed by the key that holds it.
+            node = try YAMLNode.compose(yaml)
         } catch {
             throw ConfigErrors([ConfigError(file: file, yamlError: error)])
         }
@@ -111,24 +109,23 @@ extension Configuration {
 }
 
 extension ConfigError {
-    init(file: String, yamlError: any Error) {
-        guard let error = yamlError as? YamlError else {
-            self.init(file: file, message: "invalid YAML: \(yamlError)")
-            return
-        }
+    init(file: String, yamlError error: YAMLError) {
         switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\($0.text) (line \($0.mark.line)): " } ?? ""
+        case .syntax(let problem, let mark, let context, let contextMark):
+            let detail = context.map { "\($0) (line \(contextMark?.line ?? mark.line)): " } ?? ""
             self.init(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
-        case .duplicatedKeysInMapping(let duplicates, let context):
+        case .duplicateKeys(let keys, let mark):
+            self.init(file: file, line: mark.line, column: mark.column, message: "duplicate key \(keys.joined(separator: ", "))")
+        case .reader(let problem, let offset):
+            self.init(file: file, message: "invalid YAML: \(problem) at byte \(offset)")
+        case .undefinedAlias(let mark):
+            self.init(file: file, line: mark.line, column: mark.column, message: "invalid YAML: found undefined alias")
+        case .secondDocument(let mark):
             self.init(
-                file: file, line: context.mark.line, column: context.mark.column,
-                message: "duplicate key \(duplicates.joined(separator: ", "))")
-        case .reader(let problem, let offset, _, _):
-            self.init(file: file, message: "invalid YAML: \(problem)" + (offset.map { " at byte \($0)" } ?? ""))
-        default:
-            self.init(file: file, message: "invalid YAML: \(error)")
+                file: file, line: mark.line, column: mark.column,
+                message: "invalid YAML: expected a single document in the stream (line 1): but found another document")
+        case .outOfMemory:
+            self.init(file: file, message: "invalid YAML: libyaml ran out of memory")
         }
     }
 }

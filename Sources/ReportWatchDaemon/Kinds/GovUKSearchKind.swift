@@ -2,7 +2,6 @@ import Foundation
 import ReportWatchCore
 import ReportWatchExtract
 import ReportWatchStore
-import Yams
 
 /// `kind: govuk-search`: a GOV.UK Search API query (`https://www.gov.uk/api/search.json?...`),
 /// such as the Department for Education's decisions, newest first. Items are keyed by link.

@@ -138,7 +138,7 @@ public final class Runtime: Sendable {
 
     /// The key the host gate uses for a URL.
     static func host(of url: String) -> String {
-        URLComponents(string: url)?.host?.lowercased() ?? url
+        URLTarget.parse(url)?.host.lowercased() ?? url
     }
 
     /// `check`: one pass, then one delivery attempt for every pending alert.

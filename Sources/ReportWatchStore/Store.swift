@@ -24,6 +24,9 @@ public final class Store: Sendable {
             // its alerts together, so the change is detected and alerted again. It saves an
             // fsync per check.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Statement journals and sorts stay in memory: they are small, and as files in
+            // /var/tmp each cost an open, writes and an unlink.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)

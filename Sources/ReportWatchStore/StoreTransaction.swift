@@ -113,12 +113,16 @@ public struct StoreTransaction {
     /// back), every item in `removed` is marked removed, and each change goes into the history.
     ///
     /// `previous` is what ``currentItems(_:)`` returned at the start of the pass: items whose fields
-    /// are unchanged are only marked seen, in one statement.
+    /// are unchanged are not written at all.
+    ///
+    /// An item's `last_seen` is when it was last written while current (first seen, or its
+    /// fields changed); for a current item, the source's `last_success_at` says when it was last
+    /// seen. Rewriting every current item's row on each check to move `last_seen` cost a write
+    /// of the source's whole item set per changed page, and nothing reads it. When an item is
+    /// removed, `last_seen` becomes `lastSeen`: the last successful check that still listed it.
     public func recordItems(_ sourceID: String, seen items: [Item], changes: [Change], alertIDs: [String: String], at date: Date,
-                            previous: [String: Item] = [:]) throws {
+                            previous: [String: Item] = [:], lastSeen: Date? = nil) throws {
         let now = date.timeIntervalSince1970
-        try db.cachedStatement(sql: "UPDATE items SET last_seen = ? WHERE source_id = ? AND removed_at IS NULL")
-            .execute(arguments: [now, sourceID])
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO items (source_id, key, fields, first_seen, last_seen, removed_at) VALUES (?, ?, ?, ?, ?, NULL)
             ON CONFLICT(source_id, key) DO UPDATE SET
@@ -130,8 +134,8 @@ public struct StoreTransaction {
         }
         for change in changes {
             if case .removed(let item) = change {
-                try db.cachedStatement(sql: "UPDATE items SET removed_at = ? WHERE source_id = ? AND key = ?")
-                    .execute(arguments: [now, sourceID, item.key])
+                try db.cachedStatement(sql: "UPDATE items SET removed_at = ?, last_seen = ? WHERE source_id = ? AND key = ?")
+                    .execute(arguments: [now, lastSeen?.timeIntervalSince1970 ?? now, sourceID, item.key])
             }
             try db.cachedStatement(sql: "INSERT INTO item_history (source_id, key, event, detail, detected_at, alert_id) VALUES (?, ?, ?, ?, ?, ?)")
                 .execute(arguments: [sourceID, change.key, change.event.rawValue, try Self.detail(of: change), now, alertIDs[change.key]])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ReportWatchStore
+import GRDB
 import ReportWatchCore
 import ReportWatchTestSupport
 
@@ -61,6 +62,31 @@ struct StoreTests {
         try store.write { try $0.recordItems("s", seen: [a], changes: [.added(a)], alertIDs: [:], at: Date()) }
         #expect(try store.read { try $0.currentItems("s") }.count == 1)
         #expect(try store.read { try $0.history("s") }.map(\.event) == ["added", "removed"])
+    }
+
+    @Test func aRemovedItemKeepsTheLastCheckThatListedIt() throws {
+        let directory = try Fixtures.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let store = try Store.open(stateDirectory: directory.path)
+        let a = Item(key: "a", fields: ["title": "A"])
+        let b = Item(key: "b", fields: ["title": "B"])
+        let first = Date(timeIntervalSince1970: 1_000)
+        let second = Date(timeIntervalSince1970: 2_000)
+        let third = Date(timeIntervalSince1970: 3_000)
+        try store.write { try $0.recordItems("s", seen: [a, b], changes: [], alertIDs: [:], at: first) }
+        // Unchanged items are not rewritten: their row still says when they were first written.
+        try store.write {
+            try $0.recordItems("s", seen: [a, b], changes: [], alertIDs: [:], at: second, previous: ["a": a, "b": b], lastSeen: first)
+        }
+        try store.write {
+            try $0.recordItems("s", seen: [a], changes: [.removed(b)], alertIDs: [:], at: third, previous: ["a": a, "b": b], lastSeen: second)
+        }
+        let rows = try store.pool.read {
+            try Row.fetchAll($0, sql: "SELECT key, last_seen, removed_at FROM items WHERE source_id = 's' ORDER BY key")
+        }
+        #expect(rows.map { $0["key"] as String } == ["a", "b"])
+        #expect(rows.map { $0["last_seen"] as Double } == [1_000, 2_000])
+        #expect(rows.map { $0["removed_at"] as Double? } == [nil, 3_000])
     }
 
     @Test func theDatabaseIsInWALMode() throws {

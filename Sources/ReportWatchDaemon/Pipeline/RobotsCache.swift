@@ -27,17 +27,10 @@ actor RobotsCache {
     }
 
     /// The origin whose robots.txt applies to the URL, and the path and query it judges.
-    /// Remembered per URL: the same sources' URLs come back every pass, and parsing one with
-    /// `URLComponents` cost more than the rest of a quiet check's robots step.
+    /// Remembered per URL: the same sources' URLs come back every pass.
     private func target(of url: String) -> (origin: String, path: String)? {
         if let known = targets[url] { return known }
-        var parsed: (origin: String, path: String)?
-        if let components = URLComponents(string: url), let scheme = components.scheme, let host = components.host {
-            let origin = "\(scheme)://\(host)" + (components.port.map { ":\($0)" } ?? "")
-            let path = (components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath)
-                + (components.percentEncodedQuery.map { "?\($0)" } ?? "")
-            parsed = (origin, path)
-        }
+        let parsed = URLTarget.parse(url).map { ($0.origin, $0.pathAndQuery) }
         if targets.count >= 20_000 { targets.removeAll(keepingCapacity: true) }
         targets[url] = .some(parsed)
         return parsed

@@ -44,7 +44,8 @@ public struct SourceChecker: Sendable {
 
     enum Fetched: Sendable {
         case notModified
-        case read(SourceRead, etag: String?, lastModified: String?)
+        /// `storedItems`: the source's current items as stored when the check read them.
+        case read(SourceRead, etag: String?, lastModified: String?, storedItems: [String: Item])
         case failed(SourceFailure, retryAfter: Duration?)
     }
 
@@ -87,7 +88,8 @@ public struct SourceChecker: Sendable {
         let context = SourceContext(
             fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
             previousItems: stored.items, isBaseline: isBaseline, storedDocuments: stored.documents)
-        return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
+        return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"),
+                     storedItems: stored.items)
     }
 
     /// `previous` is the state the check started from, as stored; `nil` when it was not read.
@@ -112,7 +114,8 @@ public struct SourceChecker: Sendable {
                     return Result(sourceID: source.id, outcome: .unchanged(notModified: true), alerts: [], nextCheckAt: next)
                 }
             }
-            var state = try transaction.sourceState(source.id) ?? SourceState(sourceID: source.id)
+            let stateAtStart = try transaction.sourceState(source.id)
+            var state = stateAtStart ?? SourceState(sourceID: source.id)
             state.lastCheckAt = date
             var alerts: [Alert] = []
             var outcome: CheckOutcome
@@ -152,10 +155,10 @@ public struct SourceChecker: Sendable {
                 outcome = .failed(failure)
                 retryAfter = wait
                 failed(failure)
-            case .read(.failure(let failure), _, _):
+            case .read(.failure(let failure), _, _, _):
                 outcome = .failed(failure)
                 failed(failure)
-            case .read(.items(let items, let documents), let etag, let lastModified):
+            case .read(.items(let items, let documents), let etag, let lastModified, let storedItems):
                 if items.isEmpty {
                     let failure = SourceFailure(.structure, state.baselineAt == nil
                         ? "the page has no items: the items expression matches nothing"
@@ -167,7 +170,11 @@ public struct SourceChecker: Sendable {
                 for document in documents {
                     try transaction.save(document, for: source.id)
                 }
-                let previousItems = try transaction.currentItems(source.id)
+                // The items the check read before it parsed are still the stored ones when the
+                // source's state is still the one the pass began from: every write of items
+                // writes the state too. Otherwise (another process checked the source
+                // meanwhile) they are read again.
+                let previousItems = stateAtStart != nil && stateAtStart == previous ? storedItems : try transaction.currentItems(source.id)
                 if state.baselineAt == nil {
                     outcome = .baseline(itemCount: items.count)
                     try transaction.recordItems(source.id, seen: items, changes: [], alertIDs: [:], at: date, previous: previousItems)
@@ -181,7 +188,8 @@ public struct SourceChecker: Sendable {
                         alertIDs[change.key] = alert.id
                         alerts.append(alert)
                     }
-                    try transaction.recordItems(source.id, seen: items, changes: changes, alertIDs: alertIDs, at: date, previous: previousItems)
+                    try transaction.recordItems(source.id, seen: items, changes: changes, alertIDs: alertIDs, at: date,
+                                                previous: previousItems, lastSeen: state.lastSuccessAt)
                     if !changes.isEmpty { state.lastChangeAt = date }
                     outcome = changes.isEmpty ? .unchanged(notModified: false) : .changed(changes)
                 }

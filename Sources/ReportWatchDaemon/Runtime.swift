@@ -80,21 +80,23 @@ public final class Runtime: Sendable {
             logger.warning("cannot read the stored states at once; reading them per source", metadata: ["error": "\(error)"])
             states = nil
         }
-        var queues: [String: [SourceConfiguration]] = [:]
+        // Each host's sources by their place in `sources`: a source is copied only when its
+        // check begins.
+        var queues: [String: [Int]] = [:]
         var hosts: [String] = []
-        for source in sources {
+        for (index, source) in sources.enumerated() {
             let host = self.host(of: source)
             if queues[host] == nil { hosts.append(host) }
-            queues[host, default: []].append(source)
+            queues[host, default: []].append(index)
         }
         // Checks run on the transfer thread, between its rounds of I/O: a check mostly waits
         // for its transfer, and resuming it there saves two thread hand-offs per source.
         let preferred = client.taskExecutor
         return await withTaskGroup(of: [SourceChecker.Result].self) { group in
             for host in hosts {
-                let queue = SourceQueue(queues[host] ?? [])
-                let allowed = queue.sources.map { ($0.politeness ?? configuration.politeness).maxPerHost }.max() ?? 1
-                for _ in 0..<max(1, min(allowed, queue.sources.count)) {
+                let queue = SourceQueue(sources, queues[host] ?? [])
+                let allowed = queue.indices.map { (sources[$0].politeness ?? configuration.politeness).maxPerHost }.max() ?? 1
+                for _ in 0..<max(1, min(allowed, queue.indices.count)) {
                     group.addTask(executorPreference: preferred) { [checker, logger] in
                         var results: [SourceChecker.Result] = []
                         while let source = queue.next() {
@@ -186,18 +188,21 @@ public final class Runtime: Sendable {
 /// One host's sources, handed out one at a time to that host's workers.
 private final class SourceQueue: @unchecked Sendable {
     let sources: [SourceConfiguration]
+    /// This host's sources, as places in `sources`.
+    let indices: [Int]
     private var index = 0
     private let lock = NSLock()
 
-    init(_ sources: [SourceConfiguration]) {
+    init(_ sources: [SourceConfiguration], _ indices: [Int]) {
         self.sources = sources
+        self.indices = indices
     }
 
     func next() -> SourceConfiguration? {
         lock.lock()
         defer { lock.unlock() }
-        guard index < sources.count else { return nil }
+        guard index < indices.count else { return nil }
         defer { index += 1 }
-        return sources[index]
+        return sources[indices[index]]
     }
 }

@@ -120,6 +120,11 @@ public struct StoreTransaction {
     /// seen. Rewriting every current item's row on each check to move `last_seen` cost a write
     /// of the source's whole item set per changed page, and nothing reads it. When an item is
     /// removed, `last_seen` becomes `lastSeen`: the last successful check that still listed it.
+    ///
+    /// Call it only in the same transaction as a ``save(_:)`` of the source's state with a new
+    /// `lastCheckAt`: a check reuses the items it read earlier only while the stored state is
+    /// still the one its pass began from (`SourceChecker`), so items written without the state
+    /// would be diffed against a stale list.
     public func recordItems(_ sourceID: String, seen items: [Item], changes: [Change], alertIDs: [String: String], at date: Date,
                             previous: [String: Item] = [:], lastSeen: Date? = nil) throws {
         let now = date.timeIntervalSince1970

@@ -39,7 +39,7 @@ public actor Metrics {
     /// bytes; rebuilt by the first render after a source is new.
     private var order: [(position: Int, label: [UInt8])] = []
     private var orderIsStale = false
-    /// Each source's lines, by family, as last rendered; `nil` once its counters have moved.
+    /// Each source's lines, by family, as last rendered; `stale` once its counters have moved.
     /// The service rewrites the file every few seconds while it checks, and between two writes
     /// only the sources checked meanwhile (a fifth of them, with a thousand sources checked
     /// every ten seconds) need their lines rendered again.
@@ -89,10 +89,7 @@ public actor Metrics {
             for family in 0..<Self.families { lines[position * Self.families + family] = fresh[family] }
             stale[position] = false
         }
-        var storage = buffer
-        buffer = []
-        var out = ExpositionWriter(reusing: storage)
-        storage = []
+        var out = ExpositionWriter(reusing: &buffer)
         let headers: [(StaticString, StaticString, StaticString)] = [
             ("reportwatch_checks_total", "counter", "Checks of a source, by outcome."),
             ("reportwatch_check_failures_total", "counter", "Checks that failed."),
@@ -151,7 +148,7 @@ public actor Metrics {
         let outbox = (try? store.read { try $0.outboxSummary() }) ?? []
         let temporary = path + ".tmp"
         try withRendered(outbox: outbox) { bytes in
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
             guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
             defer { close(descriptor) }
             var written = 0
@@ -194,9 +191,9 @@ private struct ExpositionWriter {
         bytes.reserveCapacity(capacity)
     }
 
-    /// Writes into `storage`'s memory, from its start.
-    init(reusing storage: [UInt8]) {
-        bytes = storage
+    /// Takes `storage`'s memory (leaving it empty) and writes into it from its start.
+    init(reusing storage: inout [UInt8]) {
+        swap(&bytes, &storage)
         bytes.removeAll(keepingCapacity: true)
     }
 

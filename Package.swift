@@ -126,7 +126,8 @@ let package = Package(
         .testTarget(name: "ReportWatchAlertsTests", dependencies: ["ReportWatchAlerts", "ReportWatchTestSupport"], exclude: ["peers"]),
         .testTarget(
             name: "ReportWatchDaemonTests",
-            dependencies: ["ReportWatchDaemon", "ReportWatchTestSupport"]
+            dependencies: ["ReportWatchDaemon", "ReportWatchTestSupport"],
+            exclude: ["ExpectedFindings"]
         ),
     ]
 )

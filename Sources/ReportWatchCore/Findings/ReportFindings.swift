@@ -69,6 +69,9 @@ public enum InspectionFramework: String, Sendable, Codable, Hashable, CaseIterab
     case ilacs2026
     /// Monitoring visits, focused visits, JTAI letters: no grades, findings are sentences.
     case ungraded
+    /// Inspections before November 2013 (safeguarding and looked after children services), graded
+    /// on a scale with "Adequate": their grades are not read.
+    case legacy2009
     case unknown
 }
 

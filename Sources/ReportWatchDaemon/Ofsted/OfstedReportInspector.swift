@@ -87,6 +87,7 @@ public enum OfstedReportInspector {
         case .ilacs2023: "ILACS from January 2023 (four judgements and overall effectiveness)"
         case .ilacs2026: "ILACS from April 2026 (four judgements, no overall effectiveness)"
         case .ungraded: "ungraded letter (monitoring or focused visit, joint inspection)"
+        case .legacy2009: "inspection before the single inspection framework (2009–13, grades not read)"
         case .unknown: "unknown"
         }
     }

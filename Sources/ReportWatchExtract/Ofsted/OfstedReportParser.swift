@@ -16,11 +16,10 @@ import ReportWatchCore
 /// - Ungraded letters (monitoring visits, focused visits, joint targeted area inspections): the
 ///   "Headline findings" (or similar) sentences become `mainConclusions`.
 public enum OfstedReportParser {
-    /// The pages a report's findings come from. Dates, judgements, the summary and "What needs
-    /// to improve" (the single inspection framework's recommendations included) are on the first
-    /// ten pages of every framework's report; monitoring and focused-visit letters are shorter.
-    /// Reading no further keeps a 40-page report to about a quarter of the CPU.
-    public static let pagesNeeded = 16
+    /// The pages a report's findings come from. Most findings are on the first ten pages, but a
+    /// single inspection framework report states its safeguarding board's judgement in its last
+    /// section, near page 40. A report is read once, when it is first seen.
+    public static let pagesNeeded = 60
 
     public static func parse(text: String) -> ReportFindings {
         if let letter = OfstedLetterReader.read(text: text) { return letter }
@@ -61,44 +60,44 @@ public enum OfstedReportParser {
 
         // The grade table (and the SIF overall sentence).
         let headerIndex = pageLines.prefix(120).firstIndex { isTableHeader($0) }
-        var sifOverall: (grade: Grade, localAuthority: String?, endLine: Int)?
-        if headerIndex == nil {
-            sifOverall = readSIFOverallSentence(pageLines, searchLimit: 60)
-        }
-        var table: TableResult?
+        let sifOverall = headerIndex == nil ? readSIFOverallSentence(pageLines, searchLimit: 60) : nil
+        var table: OfstedJudgementTable?
         if let headerIndex {
-            table = parseTable(pageLines, from: headerIndex + 1, mode: .header,
-                               gradeColumn: gradeColumn(ofHeader: pageLines[headerIndex]))
-        } else if let sifOverall {
-            if let start = findTableStart(pageLines, from: sifOverall.endLine + 1) {
-                table = parseTable(pageLines, from: start, mode: .sif)
-            }
-        } else if !isLetter, let start = findTableStart(pageLines, from: heading.endLine) {
-            table = parseTable(pageLines, from: start, mode: .generic)
+            table = OfstedJudgementTable(lines: pageLines, from: headerIndex + 1,
+                                         gradeColumn: gradeColumn(ofHeader: pageLines[headerIndex]))
+        } else if let start = firstTableRow(pageLines, from: sifOverall.map { $0.endLine + 1 } ?? heading.endLine) {
+            table = OfstedJudgementTable(lines: pageLines, from: start, gradeColumn: nil)
         }
         if let table { warnings.append(contentsOf: table.warnings) }
 
         var overall: Judgement?
         var judgements: [Judgement] = []
         for row in table?.rows ?? [] {
-            let topics = JudgementTopic.topics(ofLabel: row.label)
-            if topics.contains(.overall) && row.depth <= 1 {
+            let judgement = Judgement(label: row.label.label, grade: row.grade)
+            if row.label.isOverall {
                 if overall == nil {
-                    overall = Judgement(label: row.label, grade: row.grade)
+                    overall = judgement
                 } else {
-                    warnings.append("A second overall judgement \"\(row.label): \(row.grade.rawValue)\" was ignored.")
+                    warnings.append("A second overall judgement \"\(row.grade.rawValue)\" was ignored.")
                 }
-            } else if row.depth >= 2, let parentIndex = judgements.indices.last {
-                judgements[parentIndex].subJudgements.append(Judgement(label: row.label, grade: row.grade))
+            } else if row.label.depth >= 2, let parentIndex = judgements.indices.last {
+                judgements[parentIndex].subJudgements.append(judgement)
+            } else if judgements.contains(where: { $0.label == judgement.label }) {
+                warnings.append("A second \"\(judgement.label)\" row was ignored.")
             } else {
-                judgements.append(Judgement(label: row.label, grade: row.grade))
+                judgements.append(judgement)
             }
         }
         if let sifOverall {
             if let overall, overall.grade != sifOverall.grade {
                 warnings.append("The overall grade in the table (\(overall.grade.rawValue)) differs from the sentence (\(sifOverall.grade.rawValue)); the sentence was used.")
             }
-            overall = Judgement(label: "Overall effectiveness", grade: sifOverall.grade)
+            overall = Judgement(label: JudgementLabel.overall.label, grade: sifOverall.grade)
+        }
+        let isSIFTable = sifOverall != nil || (table?.rows.contains { $0.label.isSIF } ?? false)
+        if isSIFTable, !judgements.contains(where: { $0.label == JudgementLabel.sifSafeguardingBoard.label }),
+           let board = readSafeguardingBoardSentence(document) {
+            judgements.append(Judgement(label: JudgementLabel.sifSafeguardingBoard.label, grade: board))
         }
         findings.overall = overall
         findings.judgements = judgements
@@ -111,30 +110,37 @@ public enum OfstedReportParser {
             warnings.append("The local authority's name was not found.")
         }
 
-        // Framework.
-        let labels = findings.allJudgements.map { $0.label.lowercased() }
+        // Framework: from what the table holds, never one that began after the inspection.
         let graded = overall != nil || !judgements.isEmpty
-        let isSIF = sifOverall != nil || labels.contains {
-            $0.contains("leadership, management and governance") || $0.contains("achieving permanence")
-                || $0.contains("adoption performance")
-        }
-        if isSIF {
-            findings.framework = .sif2013
+        let rows = table?.rows.map(\.label) ?? []
+        let inspected = findings.inspectionStart ?? findings.inspectionEnd
+        if isLegacyInspection(heading: heading, inspected: inspected) {
+            findings.framework = .legacy2009
+            findings.overall = nil
+            findings.judgements = []
+            warnings.append("This inspection predates the single inspection framework (November 2013) and grades on another scale; its grades are not read.")
         } else if graded {
-            let combined = findings.allJudgements.contains {
-                JudgementTopic.topics(ofLabel: $0.label).isSuperset(of: [.childrenInCare, .careLeavers])
-            }
-            if combined {
-                findings.framework = .ilacs2018
-            } else if overall != nil {
-                findings.framework = .ilacs2023
-            } else if let start = findings.inspectionStart,
-                      let april2026 = CalendarDay.date(year: 2026, month: 4, day: 1), start < april2026 {
-                findings.framework = .ilacs2023
-                warnings.append("No overall effectiveness judgement was read, although the inspection predates April 2026.")
+            var framework: InspectionFramework
+            if isSIFTable {
+                framework = .sif2013
+            } else if rows.contains(where: \.isCombinedCareJudgement) {
+                framework = .ilacs2018
+            } else if rows.contains(.childrenInCare) || rows.contains(.careLeavers) {
+                framework = overall != nil ? .ilacs2023 : .ilacs2026
             } else {
-                findings.framework = .ilacs2026
+                framework = InspectionFramework.latest(inspectedOn: inspected) ?? (overall != nil ? .ilacs2023 : .ilacs2026)
             }
+            if framework == .ilacs2026, let inspected, let april2026 = InspectionFramework.ilacs2026.startDate,
+               inspected < april2026 {
+                framework = .ilacs2023
+                warnings.append("No overall effectiveness judgement was read, although the inspection predates April 2026.")
+            }
+            if let inspected, let start = framework.startDate, inspected < start,
+               let began = InspectionFramework.latest(inspectedOn: inspected) {
+                warnings.append("The table reads as the \(framework.rawValue) framework, which began after this inspection; it is named \(began.rawValue).")
+                framework = began
+            }
+            findings.framework = framework
         } else if isLetter {
             findings.framework = .ungraded
         } else {
@@ -255,6 +261,12 @@ private func readHeading(_ lines: [String]) -> Heading {
         heading.localAuthorityLine = cleanAuthority(firstLine)
         titleLines = Array(block.dropFirst())
     }
+    if titleLines.count > 1, let last = titleLines.last, last.hasSuffix(" Council"), last.count <= 60,
+       last.first?.isUppercase == true {
+        // "Inspection of looked after children services" / "Kent County Council".
+        heading.localAuthorityLine = heading.localAuthorityLine ?? cleanAuthority(last)
+        titleLines.removeLast()
+    }
     let title = joinLines(titleLines)
     heading.title = title.isEmpty ? nil : title
     if let title = heading.title,
@@ -311,6 +323,17 @@ private func readInspectionDates(pageText: String, letterText: String) -> DateRa
 /// "3 March 2015 – 25 March 2015", "5 and 6 March 2024", "30 December 2024 to 3 January 2025",
 /// or one day "5 March 2024".
 private func parseDateRange(atStartOf text: String) -> DateRange? {
+    // "12/09/2016 to 06/10/2016": day first, as British reports write them.
+    if let m = text.prefixMatch(of: /(\d{1,2})\/(\d{1,2})\/(\d{4})\s*(?:to|until|-|–|—)\s*(\d{1,2})\/(\d{1,2})\/(\d{4})/) {
+        let source = String(m.0)
+        guard let start = CalendarDay.date(year: Int(m.3)!, month: Int(m.2)!, day: Int(m.1)!),
+              let end = CalendarDay.date(year: Int(m.6)!, month: Int(m.5)!, day: Int(m.4)!)
+        else {
+            return DateRange(start: nil, end: nil, source: source,
+                             problems: ["The inspection dates \"\(source)\" are not calendar days."])
+        }
+        return DateRange(start: start, end: end, source: source)
+    }
     if let m = text.prefixMatch(of: /(?i)(\d{1,2})(?:st|nd|rd|th)?(?:\s+([a-z]{3,9})\.?)?(?:,?\s+(\d{4}))?\s*(?:to|and|until|-|–|—)\s*(\d{1,2})(?:st|nd|rd|th)?\s+([a-z]{3,9})\.?,?\s+(\d{4})/) {
         let source = String(m.0)
         var range = DateRange(start: nil, end: nil, source: source)
@@ -356,22 +379,6 @@ private func parseDateRange(atStartOf text: String) -> DateRange? {
 
 // MARK: - Grade table
 
-private enum TableMode { case header, sif, generic }
-
-private struct TableRow {
-    var label: String
-    var grade: Grade
-    /// 1 for a judgement, 2 for a numbered sub-judgement ("2.1").
-    var depth: Int
-}
-
-private struct TableResult {
-    var rows: [TableRow]
-    /// The page line where the table ended (the first line after it).
-    var endLine: Int
-    var warnings: [String]
-}
-
 /// True when `text` starts with one of the phrases (case-insensitive) followed by a word boundary.
 func startsWithWords(_ text: String, anyOf phrases: [String]) -> Bool {
     let lower = text.lowercased()
@@ -382,150 +389,11 @@ func startsWithWords(_ text: String, anyOf phrases: [String]) -> Bool {
     return false
 }
 
-/// The columns of a layout line: text separated by runs of two or more spaces.
-private func layoutColumns(_ trimmed: String) -> [String] {
-    var columns: [String] = []
-    var current = ""
-    var spaces = 0
-    for character in trimmed {
-        if character == " " {
-            spaces += 1
-            continue
-        }
-        if spaces >= 2, !current.isEmpty {
-            columns.append(current)
-            current = ""
-        } else if spaces == 1, !current.isEmpty {
-            current.append(" ")
-        }
-        spaces = 0
-        current.append(character)
-    }
-    if !current.isEmpty { columns.append(current) }
-    return columns
-}
-
 private func isTableHeader(_ line: String) -> Bool {
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     let words = trimmed.lowercased().split(whereSeparator: \.isWhitespace)
     return words.count == 2 && (words.first == "judgement" || words.first == "judgements")
         && (words.last == "grade" || words.last == "grades")
-}
-
-private let gradePhrases: [[String]] = [
-    ["requires", "improvement", "to", "be", "good"],
-    ["require", "improvement", "to", "be", "good"],
-    ["outstanding"], ["good"], ["inadequate"],
-]
-
-/// True when the text is a grade or a piece of a wrapped grade ("Requires improvement to",
-/// "be good"): its words are a contiguous run of one grade phrase.
-private func isGradeFragment(_ text: String) -> Bool {
-    let words = text.lowercased()
-        .split(whereSeparator: { !$0.isLetter })
-        .map(String.init)
-    guard !words.isEmpty, words.count <= 5 else { return false }
-    // Letters only, apart from punctuation or a footnote digit.
-    guard text.allSatisfy({ $0.isLetter || $0.isWhitespace || $0.isASCIIDigitCharacter || ".,;:*()".contains($0) })
-    else { return false }
-    for phrase in gradePhrases where words.count <= phrase.count {
-        for offset in 0...(phrase.count - words.count) where Array(phrase[offset..<(offset + words.count)]) == words {
-            return true
-        }
-    }
-    return false
-}
-
-/// Splits a layout line into its label part and its grade column (when the text right of a wide
-/// gap is a grade or a piece of one). A line holding only a grade is all grade. Without a gap,
-/// only "Overall effectiveness <grade>" and numbered rows ("1. … Inadequate") are split.
-private func splitRow(_ line: String) -> (left: String, right: String?) {
-    let trimmed = line.trimmingCharacters(in: .whitespaces)
-    guard !trimmed.isEmpty else { return ("", nil) }
-    let columns = layoutColumns(trimmed)
-    if columns.count >= 2 {
-        for k in columns.indices.dropFirst() {
-            let right = columns[k...].joined(separator: " ")
-            if isGradeFragment(right) {
-                return (columns[..<k].joined(separator: " "), right)
-            }
-        }
-    }
-    if isGradeFragment(trimmed), leadingSpaces(line) >= 8 || Grade(text: trimmed) != nil {
-        return ("", trimmed)
-    }
-    let overallPrefix = "overall effectiveness"
-    if trimmed.lowercased().hasPrefix(overallPrefix) {
-        let rest = String(trimmed.dropFirst(overallPrefix.count))
-            .trimmingCharacters(in: CharacterSet(charactersIn: ": "))
-        if !rest.isEmpty, Grade(text: rest) != nil { return ("Overall effectiveness", rest) }
-    }
-    if splitNumbering(trimmed) != nil {
-        let words = trimmed.split(separator: " ").map(String.init)
-        for count in stride(from: min(5, words.count - 2), through: 1, by: -1) where count >= 1 {
-            let tail = words.suffix(count).joined(separator: " ")
-            if Grade(text: tail) != nil, tail.first?.isUppercase == true {
-                return (words.dropLast(count).joined(separator: " "), tail)
-            }
-        }
-    }
-    return (trimmed, nil)
-}
-
-/// "2.1 Adoption performance" → (2, "Adoption performance"); "1. Children …" → (1, "Children …").
-private func splitNumbering(_ label: String) -> (depth: Int, label: String)? {
-    // Parts of one or two digits separated by dots, an optional final dot, then whitespace.
-    var parts = 0
-    var digitsInPart = 0
-    var trailingDot = false
-    var rest = Substring(label)
-    while let character = rest.first {
-        if character.isASCIIDigitCharacter {
-            guard digitsInPart < 2 else { return nil }
-            if digitsInPart == 0 { parts += 1 }
-            digitsInPart += 1
-            trailingDot = false
-        } else if character == "." {
-            guard digitsInPart > 0 else { return nil }
-            digitsInPart = 0
-            trailingDot = true
-        } else {
-            break
-        }
-        rest = rest.dropFirst()
-    }
-    guard parts >= 1, let next = rest.first, next.isWhitespace else { return nil }
-    // "1. X" and "2.1 X" are numbering; "16 and 17" is not.
-    guard parts >= 2 || trailingDot else { return nil }
-    let text = rest.trimmingCharacters(in: .whitespaces)
-    guard !text.isEmpty else { return nil }
-    return (parts, text)
-}
-
-private func looksLikeJudgementLabel(_ label: String) -> Bool {
-    let lower = label.lowercased()
-    if !JudgementTopic.topics(ofLabel: label).isEmpty { return true }
-    return ["experiences and progress", "impact of", "effectiveness", "judgement"].contains { lower.contains($0) }
-}
-
-private func endsSentence(_ s: String) -> Bool {
-    guard let last = s.last else { return false }
-    return ".!?:;".contains(last)
-}
-
-/// Without a header row: the first line (after `from`) with a grade column, and the label lines
-/// just above it.
-private func findTableStart(_ lines: [String], from: Int) -> Int? {
-    guard from >= 0, from < lines.count else { return nil }
-    let limit = min(lines.count, from + 60)
-    guard let first = (from..<limit).first(where: { splitRow(lines[$0]).right != nil }) else { return nil }
-    var start = first
-    while start - 1 >= from {
-        let previous = lines[start - 1].trimmingCharacters(in: .whitespaces)
-        if previous.isEmpty || previous.count > 70 || endsSentence(previous) || isTableHeader(previous) { break }
-        start -= 1
-    }
-    return start
 }
 
 /// Where the header's "Grade" starts, in characters.
@@ -534,231 +402,47 @@ private func gradeColumn(ofHeader line: String) -> Int? {
     return line.distance(from: line.startIndex, to: range.lowerBound)
 }
 
-/// In a table with a header, text in the grade column that is not a grade ("Strong standard",
-/// "[illegible]"): the last column of a line, starting at about the header's "Grade".
-private func unreadableGradeCell(_ line: String, gradeColumn: Int?) -> (left: String, cell: String)? {
-    guard let gradeColumn else { return nil }
-    var columns: [(offset: Int, text: String)] = []
-    var current = ""
-    var currentStart = 0
-    var spaces = 0
-    var offset = 0
-    for character in line {
-        defer { offset += 1 }
-        if character == " " {
-            spaces += 1
-            continue
+/// Without a header row (SIF reports): the first line that begins a judgement's label, or the
+/// grade standing alone on the line above it.
+private func firstTableRow(_ lines: [String], from: Int) -> Int? {
+    guard from >= 0, from < lines.count else { return nil }
+    let limit = min(lines.count, from + 80)
+    for index in from..<limit {
+        let columns = layoutColumnsWithOffsets(lines[index])
+        guard let first = columns.first, JudgementLabel.startsRow(first.text) else { continue }
+        // A row needs a grade: on its line or within the next two.
+        let near = lines[index..<min(lines.count, index + 3)]
+        let hasGrade = near.contains { line in
+            let parts = layoutColumnsWithOffsets(line)
+            return parts.count >= 2 && isGradeFragment(parts.last!.text)
+                || (parts.count == 1 && parts[0].offset >= 30 && isGradeFragment(parts[0].text))
         }
-        if current.isEmpty {
-            currentStart = offset
-        } else if spaces >= 2 {
-            columns.append((currentStart, current))
-            current = ""
-            currentStart = offset
-        } else if spaces == 1 {
-            current.append(" ")
+        guard hasGrade else { continue }
+        var start = index
+        while start - 1 >= from {
+            let above = layoutColumnsWithOffsets(lines[start - 1])
+            guard above.count == 1, above[0].offset >= 30, isGradeFragment(above[0].text) else { break }
+            start -= 1
         }
-        spaces = 0
-        current.append(character)
+        return start
     }
-    if !current.isEmpty { columns.append((currentStart, current)) }
-    guard let last = columns.last, last.offset >= gradeColumn - 4 else { return nil }
-    return (columns.dropLast().map(\.text).joined(separator: " "), last.text)
+    return nil
 }
 
-private func parseTable(_ lines: [String], from start: Int, mode: TableMode, gradeColumn: Int? = nil) -> TableResult {
-    var result = TableResult(rows: [], endLine: start, warnings: [])
-    guard start >= 0, start <= lines.count else { return result }
-
-    struct Cell {
-        let index: Int
-        let left: String
-        let right: String?
-        let indent: Int
-        /// Text in the grade column that is not a grade.
-        var unreadable: String? = nil
-        var numbered: Bool { !left.isEmpty && splitNumbering(left) != nil }
-        /// This line begins a new grade (not the wrapped rest of one above it).
-        var startsGrade = false
-        var continuesGrade = false
-    }
-
-    func finish(labelParts: [String], gradeParts: [String]) {
-        let rawLabel = joinLines(labelParts)
-        var depth = 1
-        var label = rawLabel
-        if let numbered = splitNumbering(rawLabel) {
-            depth = numbered.depth
-            label = numbered.label
-        }
-        label = stripFootnoteMarkers(label)
-        guard !gradeParts.isEmpty else {
-            if !label.isEmpty { result.warnings.append("Could not read the grade for the judgement \"\(label)\".") }
-            return
-        }
-        let gradeText = collapseWhitespace(gradeParts.joined(separator: " "))
-        guard let grade = Grade(text: gradeText) else {
-            result.warnings.append("Could not read the grade \"\(gradeText)\" for the judgement \"\(label)\".")
-            return
-        }
-        guard !label.isEmpty else {
-            result.warnings.append("Found the grade \"\(gradeText)\" without a judgement label; it was ignored.")
-            return
-        }
-        if mode == .generic && !looksLikeJudgementLabel(label) {
-            result.warnings.append("\"\(label)\" next to \"\(gradeText)\" does not look like a judgement; it was ignored.")
-            return
-        }
-        if result.rows.count >= 20 {
-            result.warnings.append("More than 20 judgement rows; the rest were ignored.")
-            return
-        }
-        result.rows.append(TableRow(label: label, grade: grade, depth: depth))
-    }
-
-    /// Prose straight after a table row (no blank line between them).
-    func isProse(_ text: String) -> Bool {
-        text.count > 75 || (endsSentence(text) && text.count > 40)
-    }
-
-    // A judgement table is a few dozen lines at most.
-    let limit = min(lines.count, start + 150)
-    var index = start
-    scan: while index < limit {
-        if isBlank(lines[index]) { index += 1; continue }
-        var group: [Cell] = []
-        while index < limit, !isBlank(lines[index]) {
-            let split = splitRow(lines[index])
-            var cell = Cell(index: index, left: split.left, right: split.right, indent: leadingSpaces(lines[index]))
-            if split.right == nil, let unreadable = unreadableGradeCell(lines[index], gradeColumn: gradeColumn) {
-                cell = Cell(index: index, left: unreadable.left, right: nil, indent: cell.indent, unreadable: unreadable.cell)
-            }
-            group.append(cell)
-            index += 1
-        }
-
-        // Which grade lines begin a grade and which continue a wrapped one.
-        var pending = ""
-        for position in group.indices {
-            guard let right = group[position].right else { continue }
-            let joined = pending.isEmpty ? right : pending + " " + right
-            let pendingComplete = Grade(text: pending) != nil
-            if !pending.isEmpty, !pendingComplete, isGradeFragment(joined) {
-                group[position].continuesGrade = true
-            } else if !pending.isEmpty, pendingComplete, group[position].left.isEmpty, Grade(text: joined) != nil {
-                group[position].continuesGrade = true  // "Requires improvement" / "to be good"
-            } else {
-                group[position].startsGrade = true
-                pending = right
-                continue
-            }
-            pending = joined
-        }
-        let starts = group.filter(\.startsGrade)
-
-        if starts.isEmpty {
-            let texts = group.map(\.left)
-            if texts.allSatisfy(isPageNumber) { result.endLine = index; continue }
-            let label = joinLines(texts)
-            let strippedLabel = splitNumbering(label)?.label ?? label
-            if isTableHeader(label) { result.endLine = index; continue }
-            let shortLines = texts.allSatisfy { $0.count <= 75 } && texts.count <= 4
-            let unreadable = group.compactMap(\.unreadable).joined(separator: " ")
-            if shortLines, looksLikeJudgementLabel(strippedLabel), mode != .generic, result.rows.count < 12 {
-                let label = stripFootnoteMarkers(strippedLabel)
-                result.warnings.append(unreadable.isEmpty
-                    ? "Could not read the grade for the judgement \"\(label)\"."
-                    : "Could not read the grade \"\(unreadable)\" for the judgement \"\(label)\".")
-                result.endLine = index
-                continue
-            }
-            result.endLine = group.first?.index ?? index
-            break scan
-        }
-
-        // Split the group into rows. One grade: the whole group is one row, whatever line the
-        // grade sits on. Several grades without blank lines between the rows: only when the
-        // layout says unambiguously where each row starts.
-        var segments: [[Cell]] = []
-        if starts.count == 1 {
-            segments = [group]
-        } else if group.first?.numbered == true,
-                  case let numberedSegments = split(group, before: { $0.numbered }),
-                  numberedSegments.allSatisfy({ $0.filter(\.startsGrade).count <= 1 })
-        {
-            segments = numberedSegments  // SIF: "1. …", "2. …", "2.1 …"
-        } else if starts.allSatisfy({ $0.left.isEmpty ? $0.indent < 8 : true }),
-                  starts.contains(where: { $0.left.isEmpty })
-        {
-            // Grade after its label, each on its own line (text extracted without -layout).
-            var current: [Cell] = []
-            for (position, cell) in group.enumerated() {
-                current.append(cell)
-                let isGradeLine = cell.startsGrade || cell.continuesGrade
-                let nextContinues = group.indices.contains(position + 1) && group[position + 1].continuesGrade
-                if isGradeLine && !nextContinues {
-                    segments.append(current)
-                    current = []
-                }
-            }
-            if !current.isEmpty { segments.append(current) }
-        } else if starts.allSatisfy({ !$0.left.isEmpty }), group.first?.startsGrade == true {
-            segments = split(group, before: { $0.startsGrade })  // grade on each row's first line
-        } else {
-            let label = joinLines(group.map(\.left))
-            result.warnings.append("Could not tell which grade belongs to which judgement in \"\(label)\"; these grades were not read.")
-            result.endLine = index
-            continue
-        }
-
-        for segment in segments {
-            var labelParts: [String] = []
-            var gradeParts: [String] = []
-            for cell in segment {
-                let complete = Grade(text: gradeParts.joined(separator: " ")) != nil
-                if cell.right == nil, complete, isProse(cell.left) {
-                    finish(labelParts: labelParts, gradeParts: gradeParts)
-                    result.endLine = cell.index
-                    return result
-                }
-                if gradeParts.isEmpty, cell.right == nil, labelParts.isEmpty, segment.count > 1,
-                   !segment.contains(where: { $0.right != nil }), !looksLikeJudgementLabel(cell.left)
-                {
-                    // Lines after the last row that are not a judgement: the table is over.
-                    result.endLine = cell.index
-                    return result
-                }
-                if !cell.left.isEmpty { labelParts.append(cell.left) }
-                if let right = cell.right { gradeParts.append(right) }
-                if let unreadable = cell.unreadable { gradeParts.append(unreadable) }
-            }
-            if gradeParts.isEmpty {
-                let label = joinLines(labelParts)
-                if !looksLikeJudgementLabel(label) || isProse(label) {
-                    result.endLine = segment.first?.index ?? index
-                    return result
-                }
-            }
-            finish(labelParts: labelParts, gradeParts: gradeParts)
-        }
-        result.endLine = index
-    }
-    return result
+/// "The effectiveness of the Local Safeguarding Children Board (LSCB) is good" (or "requires
+/// improvement"), in the report's first pages.
+private func readSafeguardingBoardSentence(_ document: LayoutDocument) -> Grade? {
+    let text = document.bodyText(maxCharacters: 400_000)
+    guard let m = text.firstMatch(of: /(?i)\bthe (?:local safeguarding children board|lscb)(?: \(lscb\))?\s+(is|are|requires|require)\s+(improvement to be good|improvement|outstanding|good|inadequate)\b/)
+    else { return nil }
+    return sifGrade(verb: String(m.1), words: String(m.2))
 }
 
-/// Splits `cells` into runs, starting a new run before every cell matching `isStart`.
-private func split<T>(_ cells: [T], before isStart: (T) -> Bool) -> [[T]] {
-    var runs: [[T]] = []
-    var current: [T] = []
-    for cell in cells {
-        if isStart(cell), !current.isEmpty {
-            runs.append(current)
-            current = []
-        }
-        current.append(cell)
-    }
-    if !current.isEmpty { runs.append(current) }
-    return runs
+/// Inspections of safeguarding and looked after children services before the single inspection
+/// framework (November 2013).
+private func isLegacyInspection(heading: Heading, inspected: Date?) -> Bool {
+    guard let inspected, let sif = InspectionFramework.sif2013.startDate, inspected < sif else { return false }
+    return !heading.isLetter
 }
 
 // MARK: - SIF overall sentence
@@ -782,11 +466,11 @@ private func readSIFOverallSentence(_ lines: [String], searchLimit: Int) -> (gra
         }
         let joined = collapseWhitespace(block.joined(separator: " "))
         var found: (grade: Grade, localAuthority: String?, text: String)?
-        if let m = joined.firstMatch(of: /(?i)children's services in (.{1,80}?) (are|is|require|requires) (improvement to be good|improvement|outstanding|good|inadequate)\b/),
+        if let m = joined.firstMatch(of: /(?i)children's services(?: in (.{1,80}?))? (are|is|require|requires) (improvement to be good|improvement|outstanding|good|inadequate)\b/),
            let grade = sifGrade(verb: String(m.2), words: String(m.3))
         {
-            found = (grade, cleanAuthority(String(m.1)), String(m.0))
-        } else if let m = joined.firstMatch(of: /(?i)overall (?:judgement|effectiveness) is that (?:the )?(?:local authority's )?children's services (?:are |is )?(?:judged to )?(?:be )?(are|is|require|requires|)\s*(improvement to be good|improvement|outstanding|good|inadequate)\b/),
+            found = (grade, m.1.flatMap { cleanAuthority(String($0)) }, String(m.0))
+        } else if let m = joined.firstMatch(of: /(?i)overall (?:judgement|effectiveness) is (?:that )?(?:the )?(?:local authority's )?(?:children's services )?(?:are |is )?(?:judged to )?(?:be )?(are|is|require|requires|)\s*(improvement to be good|improvement|outstanding|good|inadequate)\b/),
                   let grade = sifGrade(verb: String(m.1), words: String(m.2))
         {
             found = (grade, nil, String(m.0))

@@ -26,6 +26,8 @@ public enum PDFTextError: Error, CustomStringConvertible, Sendable, Equatable {
     case outputMissing(path: String, stderr: String)
     /// The extracted text is larger than `maxOutputBytes` (a hostile or broken PDF).
     case outputTooLarge(path: String, bytes: Int)
+    /// The file is something else served under a PDF's name (Ofsted once served HTML pages so).
+    case notAPDF(path: String, whatItIs: String)
 
     public var description: String {
         switch self {
@@ -55,6 +57,9 @@ public enum PDFTextError: Error, CustomStringConvertible, Sendable, Equatable {
             return "pdftotext wrote no text for \(path)" + (stderr.isEmpty ? "" : ": \(stderr)")
         case .outputTooLarge(let path, let bytes):
             return "pdftotext wrote \(bytes) bytes of text for \(path), more than allowed"
+        case .notAPDF(_, let whatItIs):
+            // Callers name the file or URL; poppler's hundreds of parse errors are not repeated.
+            return "not a PDF: it is \(whatItIs)"
         }
     }
 }
@@ -87,6 +92,10 @@ public struct PDFTextExtractor: Sendable {
         let executablePath = try resolveExecutable()
         let fileManager = FileManager.default
         guard fileManager.fileExists(atPath: path) else { throw PDFTextError.inputNotFound(path: path) }
+        // poppler prints an error for every byte it cannot parse: name the file's kind in one line.
+        if let whatItIs = PDFFileSniffer.whatItIs(ofFileAt: path) {
+            throw PDFTextError.notAPDF(path: path, whatItIs: whatItIs)
+        }
 
         let unique = UUID().uuidString
         let temporary = fileManager.temporaryDirectory

@@ -86,9 +86,13 @@ struct OfstedJudgementTable {
             var left: [String] = []
             var right: [String] = []
             var prose = false
-            for part in columns {
+            for (position, part) in columns.enumerated() {
                 let end = part.offset + part.text.count
                 if let column, part.offset >= column - 4 {
+                    right.append(part.text)
+                } else if position > 0, isGradeFragment(part.text) {
+                    right.append(part.text)  // a long grade set left of a centred header
+                } else if let column, columns.count == 1, part.offset >= column / 2, isGradeFragment(part.text) {
                     right.append(part.text)
                 } else if let column, end > column + 1 {
                     prose = true  // one run of text across both columns

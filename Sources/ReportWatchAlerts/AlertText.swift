@@ -37,7 +37,7 @@ public struct AlertText: Sendable {
     }
 
     private var baseSubject: String {
-        if alert.findings != nil, title.hasPrefix("Ofsted: ") {
+        if alert.findings != nil, title.hasPrefix("Ofsted: ") || (alert.findings?.letterType != nil && title.hasPrefix("Ofsted ")) {
             // The Ofsted source already words its titles as a subject.
             return title
         }
@@ -146,14 +146,24 @@ public struct AlertText: Sendable {
         blocks.append(.heading(subject))
         if let summary { blocks.append(.paragraph(summary)) }
         if let findings = alert.findings {
+            var facts: [(label: String, value: String)] = []
             if let dates = findings.inspectionDatesText.map(TextEscaping.oneLine), !dates.isEmpty {
-                blocks.append(.facts([("Inspection dates", dates)]))
+                facts.append((findings.letterType == nil ? "Inspection dates" : "Visit dates", dates))
             }
+            if let focus = findings.focus.map(TextEscaping.oneLine), !focus.isEmpty {
+                facts.append((findings.letterType == .jtai ? "Theme" : "Focus", focus))
+            }
+            if !facts.isEmpty { blocks.append(.facts(facts)) }
             if !judgements.isEmpty { blocks.append(.judgements(judgements)) }
-            if let reportSummary = findings.summary.map(TextEscaping.multiline), !reportSummary.isEmpty {
+            let priorityActions = findings.areasForPriorityAction.map(TextEscaping.oneLine).filter { !$0.isEmpty }
+            if !priorityActions.isEmpty { blocks.append(.section("Areas for priority action", [.list(priorityActions)])) }
+            // A letter's summary is its headline findings, listed below as sentences.
+            if findings.letterType == nil, let reportSummary = findings.summary.map(TextEscaping.multiline), !reportSummary.isEmpty {
                 blocks.append(.section("Summary from the report", [.paragraph(reportSummary)]))
             }
-            if !conclusions.isEmpty { blocks.append(.section("Main conclusions", [.list(conclusions)])) }
+            if !conclusions.isEmpty {
+                blocks.append(.section(findings.letterType == nil ? "Main conclusions" : "Headline findings", [.list(conclusions)]))
+            }
             if !improvements.isEmpty { blocks.append(.section("What needs to improve", [.list(improvements)])) }
             let warnings = findings.warnings.map(TextEscaping.oneLine).filter { !$0.isEmpty }
             if !warnings.isEmpty { blocks.append(.section("Could not be read from the report", [.list(warnings)])) }

@@ -119,6 +119,14 @@ public struct ReportFindings: Sendable, Codable, Equatable, Hashable {
     public var mainConclusions: [String]
     /// Everything the parser could not read. Never silently replaced by a guess.
     public var warnings: [String]
+    /// Letters only (nil for a graded report): monitoring visit, focused visit, JTAI or other.
+    public var letterType: LetterType?
+    /// Letters only: what the visit looked at ("Inspectors looked at …"), or a JTAI's theme.
+    public var focus: String?
+    /// Letters only: each "area for priority action", whole, in the letter's order.
+    public var areasForPriorityAction: [String]
+    /// JTAI letters: the safeguarding partnership the letter is addressed to, when it is named.
+    public var partnership: String?
 
     public init(
         framework: InspectionFramework = .unknown,
@@ -132,7 +140,11 @@ public struct ReportFindings: Sendable, Codable, Equatable, Hashable {
         whatNeedsToImprove: [String] = [],
         summary: String? = nil,
         mainConclusions: [String] = [],
-        warnings: [String] = []
+        warnings: [String] = [],
+        letterType: LetterType? = nil,
+        focus: String? = nil,
+        areasForPriorityAction: [String] = [],
+        partnership: String? = nil
     ) {
         self.framework = framework
         self.localAuthority = localAuthority
@@ -146,6 +158,37 @@ public struct ReportFindings: Sendable, Codable, Equatable, Hashable {
         self.summary = summary
         self.mainConclusions = mainConclusions
         self.warnings = warnings
+        self.letterType = letterType
+        self.focus = focus
+        self.areasForPriorityAction = areasForPriorityAction
+        self.partnership = partnership
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case framework, localAuthority, title, inspectionStart, inspectionEnd, inspectionDatesText
+        case overall, judgements, whatNeedsToImprove, summary, mainConclusions, warnings
+        case letterType, focus, areasForPriorityAction, partnership
+    }
+
+    /// Findings stored by earlier versions lack the newer keys: each has its default.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        framework = try c.decodeIfPresent(InspectionFramework.self, forKey: .framework) ?? .unknown
+        localAuthority = try c.decodeIfPresent(String.self, forKey: .localAuthority)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        inspectionStart = try c.decodeIfPresent(Date.self, forKey: .inspectionStart)
+        inspectionEnd = try c.decodeIfPresent(Date.self, forKey: .inspectionEnd)
+        inspectionDatesText = try c.decodeIfPresent(String.self, forKey: .inspectionDatesText)
+        overall = try c.decodeIfPresent(Judgement.self, forKey: .overall)
+        judgements = try c.decodeIfPresent([Judgement].self, forKey: .judgements) ?? []
+        whatNeedsToImprove = try c.decodeIfPresent([String].self, forKey: .whatNeedsToImprove) ?? []
+        summary = try c.decodeIfPresent(String.self, forKey: .summary)
+        mainConclusions = try c.decodeIfPresent([String].self, forKey: .mainConclusions) ?? []
+        warnings = try c.decodeIfPresent([String].self, forKey: .warnings) ?? []
+        letterType = try c.decodeIfPresent(LetterType.self, forKey: .letterType)
+        focus = try c.decodeIfPresent(String.self, forKey: .focus)
+        areasForPriorityAction = try c.decodeIfPresent([String].self, forKey: .areasForPriorityAction) ?? []
+        partnership = try c.decodeIfPresent(String.self, forKey: .partnership)
     }
 
     /// True only when the report itself states an overall effectiveness grade. False for reports

@@ -11,7 +11,10 @@ import ReportWatchStore
 /// can be compared with the last one), kept under `<state>/reports/<sha256>.pdf`, and read for
 /// its findings. A new report's alert says what the report itself says: dates, each grade
 /// against the same provider's previous graded report, what needs to improve and the link; or
-/// that the report could not be read. Nothing is ever guessed.
+/// that the report could not be read. A letter's alert (monitoring or focused visit, JTAI) names
+/// its areas for priority action in its title, gives its headline findings and its points to
+/// improve, each marked new or remaining beside the provider's previous letter; it never has a
+/// grade. Nothing is ever guessed.
 ///
 /// Item fields: `title` and `type` (the report type), `published` and `event_date`
 /// (`yyyy-mm-dd`), `link` (the PDF) and `provider` (the page's heading).
@@ -127,6 +130,21 @@ struct OfstedProviderKind: SourceKind {
         let councilName = council ?? item.fields["provider"] ?? findings?.localAuthority ?? source.name
         let link = item.link ?? document?.url ?? source.url
 
+        if let findings, let letterType = findings.letterType {
+            // A letter: what it found and what must improve, beside the previous letter's
+            // points; never a grade.
+            let previous = Self.previousReport(before: item.key, published: published, findings: findings, in: documents) {
+                $0.letterType != nil
+            }
+            let summary = OfstedLetterHeadline.text(
+                council: councilName, reportType: type, published: published, findings: findings,
+                previous: previous?.findings, previousPublished: previous?.published, link: link)
+            return Alert(
+                source: source.id, event: .added,
+                title: OfstedLetterHeadline.title(type: letterType, itemType: type, council: councilName, findings: findings),
+                url: link, detectedAt: date, key: item.key, item: item.fields, summary: summary, findings: findings)
+        }
+
         var comparisons: [JudgementComparison] = []
         if let findings, findings.isGraded {
             let previous = Self.previousGradedReport(before: item.key, published: published, findings: findings, in: documents)
@@ -166,13 +184,20 @@ struct OfstedProviderKind: SourceKind {
     /// else the last inspection day), other than this one.
     static func previousGradedReport(before key: String, published: Date?, findings: ReportFindings,
                                      in documents: [String: StoredDocument]) -> StoredDocument? {
+        previousReport(before: key, published: published, findings: findings, in: documents) { $0.isGraded }
+    }
+
+    /// The same provider's latest readable report matching `kind`, published before this one.
+    static func previousReport(before key: String, published: Date?, findings: ReportFindings,
+                               in documents: [String: StoredDocument],
+                               where kind: (ReportFindings) -> Bool) -> StoredDocument? {
         func when(_ document: StoredDocument) -> Date? {
             document.published ?? document.findings?.inspectionEnd ?? document.findings?.inspectionStart
         }
         guard let reference = published ?? findings.inspectionEnd ?? findings.inspectionStart else { return nil }
         var best: (document: StoredDocument, date: Date)?
         for document in documents.values where document.key != key && document.error == nil {
-            guard let findings = document.findings, findings.isGraded, let date = when(document), date < reference else { continue }
+            guard let findings = document.findings, kind(findings), let date = when(document), date < reference else { continue }
             // Ties (two reports the same day) go to the larger key, so the choice is stable.
             if let current = best, current.date > date || (current.date == date && current.document.key > document.key) {
                 continue

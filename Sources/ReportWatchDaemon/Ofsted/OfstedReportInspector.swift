@@ -19,6 +19,11 @@ public enum OfstedReportInspector {
         lines.append("Title: \(findings.title ?? "(not found)")")
         lines.append("Local authority: \(findings.localAuthority ?? "(not found)")")
         lines.append("Framework: \(frameworkText(findings.framework))")
+        if let type = findings.letterType {
+            lines.append("Letter: \(letterTypeText(type))")
+            if let partnership = findings.partnership { lines.append("Partnership: \(partnership)") }
+            lines.append("\(type == .jtai ? "Theme" : "Focus"): \(findings.focus ?? "(not found)")")
+        }
         if let start = findings.inspectionStart, let end = findings.inspectionEnd {
             lines.append("Inspection dates: \(findings.inspectionDatesText ?? CalendarDay.rangeText(start: start, end: end))"
                 + " (\(OfstedProviderPage.isoText(start)) to \(OfstedProviderPage.isoText(end)))")
@@ -38,8 +43,16 @@ public enum OfstedReportInspector {
             }
             findings.judgements.forEach { add($0, depth: 1) }
         }
+        if findings.letterType != nil {
+            if findings.areasForPriorityAction.isEmpty {
+                lines.append("Areas for priority action: none")
+            } else {
+                lines.append("Areas for priority action (\(findings.areasForPriorityAction.count)):")
+                findings.areasForPriorityAction.forEach { lines.append("  - \($0)") }
+            }
+        }
         if !findings.mainConclusions.isEmpty {
-            lines.append("Main conclusions:")
+            lines.append(findings.letterType != nil ? "Headline findings:" : "Main conclusions:")
             findings.mainConclusions.forEach { lines.append("  - \($0)") }
         }
         if findings.whatNeedsToImprove.isEmpty {
@@ -77,6 +90,15 @@ public enum OfstedReportInspector {
             return "Overall effectiveness: no overall effectiveness judgement (an ungraded letter)"
         default:
             return "Overall effectiveness: no overall effectiveness judgement could be read from the report"
+        }
+    }
+
+    public static func letterTypeText(_ type: LetterType) -> String {
+        switch type {
+        case .monitoringVisit: "monitoring visit"
+        case .focusedVisit: "focused visit"
+        case .jtai: "joint targeted area inspection (JTAI)"
+        case .other: "other letter"
         }
     }
 

@@ -21,9 +21,16 @@ public struct OfstedTimeline: Sendable, Encodable {
         public var judgements: [String]
         public var whatNeedsToImprove: [String]
         public var keptCopy: String?
+        /// Letters only: `monitoringVisit`, `focusedVisit`, `jtai` or `other`, the focus or theme,
+        /// and the areas for priority action.
+        public var letterType: LetterType?
+        public var focus: String?
+        public var areasForPriorityAction: [String]?
 
         enum CodingKeys: String, CodingKey {
-            case key, type, published, link, listed, status, error, overall, judgements
+            case key, type, published, link, listed, status, error, overall, judgements, focus
+            case letterType = "letter_type"
+            case areasForPriorityAction = "areas_for_priority_action"
             case inspectionDates = "inspection_dates"
             case whatNeedsToImprove = "what_needs_to_improve"
             case keptCopy = "kept_copy"
@@ -47,7 +54,13 @@ public struct OfstedTimeline: Sendable, Encodable {
                 status: document == nil ? "not_read_yet" : (findings == nil ? "unreadable" : "read"),
                 error: document?.error, judgements: [], whatNeedsToImprove: findings?.whatNeedsToImprove ?? [],
                 keptCopy: document?.path)
-            if let findings {
+            if let findings, let letterType = findings.letterType {
+                // A letter has no grades: none is shown, not even "none read".
+                entry.inspectionDates = findings.inspectionDatesText
+                entry.letterType = letterType
+                entry.focus = findings.focus
+                entry.areasForPriorityAction = findings.areasForPriorityAction
+            } else if let findings {
                 entry.inspectionDates = findings.inspectionDatesText
                 entry.overall = findings.overall?.grade.rawValue
                 entry.judgements = findings.allJudgements.map { "\($0.label): \($0.grade.rawValue)" }
@@ -81,6 +94,16 @@ public struct OfstedTimeline: Sendable, Encodable {
             lines.append(heading)
             if let dates = entry.inspectionDates { lines.append("  inspected: \(dates)") }
             switch entry.status {
+            case "read" where entry.letterType != nil:
+                lines.append("  letter (no grades): \(entry.letterType.map(OfstedReportInspector.letterTypeText) ?? "")")
+                if let focus = entry.focus { lines.append("  \(entry.letterType == .jtai ? "theme" : "focus"): \(focus)") }
+                let actions = entry.areasForPriorityAction ?? []
+                lines.append(actions.isEmpty ? "  no areas for priority action" : "  areas for priority action (\(actions.count)):")
+                actions.forEach { lines.append("    - \($0)") }
+                if !entry.whatNeedsToImprove.isEmpty {
+                    lines.append("  what needs to improve (\(entry.whatNeedsToImprove.count)):")
+                    entry.whatNeedsToImprove.forEach { lines.append("    - \($0)") }
+                }
             case "read":
                 if let overall = entry.overall { lines.append("  overall effectiveness: \(overall)") }
                 entry.judgements.forEach { lines.append("  \($0)") }

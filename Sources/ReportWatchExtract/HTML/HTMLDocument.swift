@@ -31,6 +31,12 @@ public final class HTMLDocument {
         guard let parsed else {
             throw .unparseable(url: url, message: input.isEmpty ? "the document is empty" : "libxml2 could not parse the document")
         }
+        do {
+            try EntityExpansion.check(parsed, url: url)
+        } catch {
+            xmlFreeDoc(parsed)
+            throw error
+        }
         guard let xpath = XPathEvaluator(document: parsed) else {
             xmlFreeDoc(parsed)
             throw .unparseable(url: url, message: "libxml2 could not allocate an XPath context")

@@ -31,9 +31,6 @@ let package = Package(
             providers: [.apt(["libxml2-dev"])]
         ),
 
-        // The one C source file: a per-thread bump allocator for libxml2's parse trees.
-        .target(name: "CXMLArena"),
-
         .target(
             name: "ReportWatchCore",
             dependencies: [
@@ -52,7 +49,6 @@ let package = Package(
             name: "ReportWatchExtract",
             dependencies: [
                 "CLibXML2",
-                "CXMLArena",
                 "ReportWatchCore",
             ]
         ),

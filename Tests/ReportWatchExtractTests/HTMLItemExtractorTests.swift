@@ -103,4 +103,32 @@ struct CharsetTests {
             + Array(" then Café</li></ul></body></html>".utf8)
         #expect(try title(body) == "Bad \u{FFFD}( then Café")
     }
+
+    /// Parses on many threads at once give what one thread gives: libxml2 keeps per-thread
+    /// state (errors, the dictionary) and compiled expressions are borrowed per evaluation.
+    @Test func threadsExtractAtOnceAsOneThreadDoes() async throws {
+        let url = "https://moderngov.kingston.gov.uk/ieListMeetings.aspx?CommitteeId=711"
+        let extractor = try HTMLItemExtractor(
+            items: "//li[a[contains(@class, 'mgMeetingTableLnk')]]",
+            fields: [("key", "a/@href"), ("title", "a"), ("link", "a/@href"),
+                     ("status", "normalize-space(substring-after(a/following-sibling::text()[1], '- '))")])
+        let pages = try ["moderngov/kingston_BrowseMeetings.html", "moderngov/kingston_CommitteeDetails.html", "moderngov/kingston_Agenda_412.html"]
+            .map { Page(url: url, body: Array(try Fixtures.data($0))) }
+        let expected = try pages.map { try extractor.extract(from: $0).items }
+        #expect(expected[0].count == 15)
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for task in 0..<12 {
+                group.addTask {
+                    for round in 0..<10 {
+                        let index = (task + round) % pages.count
+                        guard let items = try? extractor.extract(from: pages[index]).items, items == expected[index] else { return false }
+                    }
+                    return true
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(results.count == 12)
+        #expect(results.allSatisfy { $0 }, "a parallel extraction differed from the sequential one")
+    }
 }

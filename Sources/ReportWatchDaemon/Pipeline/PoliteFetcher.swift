@@ -42,8 +42,8 @@ struct PoliteFetcher: Sendable {
             let response = try await client.send(request)
             if response.status == 429 || response.status == 503,
                let wait = response.header("Retry-After").flatMap(RetryAfter.parse) {
-                // Capped, so a hostile header cannot stall the host for ever.
-                await gate.hold(host, for: min(wait, .seconds(6 * 3600)))
+                // Capped by the parser, so a hostile header cannot stall the host for ever.
+                await gate.hold(host, for: wait)
             }
             await gate.release(host)
             return response

@@ -131,12 +131,19 @@ public struct SourceChecker: Sendable {
                 state.lastSuccessAt = date
             }
 
-            func failed(_ failure: SourceFailure) {
+            func failed(_ failure: SourceFailure, retryAfter: Duration? = nil) {
                 state.consecutiveFailures += 1
                 state.lastError = failure.description
                 outcome = .failed(failure)
-                guard state.health == .ok, state.consecutiveFailures >= threshold else { return }
-                if failure.kind == .structure {
+                // A server that holds the source longer than its threshold's worth of intervals
+                // keeps it from failing often enough to alert: that wait is the alert.
+                let heldPastThreshold = retryAfter.map { $0.seconds > Double(threshold) * source.interval.seconds } ?? false
+                guard state.health == .ok, state.consecutiveFailures >= threshold || heldPastThreshold else { return }
+                if heldPastThreshold, let retryAfter {
+                    state.health = .failing
+                    alerts.append(healthAlert(.sourceFailing, source, date,
+                        "\(source.name) asked for no checks for \(Self.hours(retryAfter)) (Retry-After, \(failure.message))"))
+                } else if failure.kind == .structure {
                     state.health = .structureChanged
                     alerts.append(healthAlert(.structureChanged, source, date,
                         "\(source.name): the page no longer looks as expected (\(failure.message))"))
@@ -154,7 +161,7 @@ public struct SourceChecker: Sendable {
             case .failed(let failure, let wait):
                 outcome = .failed(failure)
                 retryAfter = wait
-                failed(failure)
+                failed(failure, retryAfter: wait)
             case .read(.failure(let failure), _, _, _):
                 outcome = .failed(failure)
                 failed(failure)
@@ -267,6 +274,11 @@ public struct SourceChecker: Sendable {
             key: item.key, fields: fields, item: item.fields, summary: summary)
     }
 
+    static func hours(_ duration: Duration) -> String {
+        let hours = duration.seconds / 3600
+        return hours >= 1 ? String(format: "%.1f h", hours) : "\(Int(duration.seconds / 60)) min"
+    }
+
     func healthAlert(_ event: AlertEvent, _ source: SourceConfiguration, _ date: Date, _ title: String) -> Alert {
         Alert(source: source.id, event: event, title: title, url: source.url, detectedAt: date, summary: title)
     }
@@ -308,16 +320,24 @@ public enum Keywords {
     }
 }
 
-/// `Retry-After`: delta-seconds or an HTTP date.
+/// `Retry-After`: delta-seconds or an HTTP date, at most ``ceiling``.
 enum RetryAfter {
+    /// The longest a server may hold a source or host, so a hostile or broken header cannot
+    /// stall it for ever; the host gate holds for the same time.
+    static let ceiling: Duration = .seconds(6 * 3600)
+
     static func parse(_ value: String) -> Duration? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Int(trimmed), seconds >= 0 { return .seconds(seconds) }
+        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+            // Too many digits for an Int is still a number of seconds: the longest wait.
+            guard let seconds = Int(trimmed) else { return ceiling }
+            return min(.seconds(seconds), ceiling)
+        }
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "GMT")
         formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
         guard let date = formatter.date(from: trimmed) else { return nil }
-        return .seconds(max(0, date.timeIntervalSinceNow))
+        return .seconds(min(max(0, date.timeIntervalSinceNow), ceiling.seconds))
     }
 }

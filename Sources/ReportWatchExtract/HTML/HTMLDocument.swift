@@ -8,21 +8,13 @@ public final class HTMLDocument {
     private let xpath: XPathEvaluator
     /// The URL the document came from, against which relative links resolve.
     public let url: String
-    /// Set when the tree lives in a libxml2 arena, which discards it whole.
-    private let arena: ArenaScope?
 
     /// Parses HTML leniently, as browsers do. The charset is, in order: `charset` (from the
     /// HTTP header), a byte-order mark, a `<meta>` declaration, else UTF-8. Invalid UTF-8 is
     /// repaired with U+FFFD rather than letting libxml2 fall back to Latin-1 for the rest.
-    public convenience init(bytes: [UInt8], url: String, charset: String? = nil) throws(ExtractError) {
-        try self.init(bytes: bytes, url: url, charset: charset, arena: nil)
-    }
-
-    /// Parses into the arena of `scope` (from ``LibXML2/withArena(_:)``), when there is one.
-    init(bytes: [UInt8], url: String, charset: String?, arena scope: ArenaScope?) throws(ExtractError) {
+    public init(bytes: [UInt8], url: String, charset: String? = nil) throws(ExtractError) {
         LibXML2.initialise()
         self.url = url
-        self.arena = scope
         let (input, encoding) = Self.prepare(bytes, charset: charset)
         let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
             | HTML_PARSE_NONET.rawValue | HTML_PARSE_COMPACT.rawValue | HTML_PARSE_NOBLANKS.rawValue)
@@ -39,21 +31,21 @@ public final class HTMLDocument {
         guard let parsed else {
             throw .unparseable(url: url, message: input.isEmpty ? "the document is empty" : "libxml2 could not parse the document")
         }
+        do {
+            try EntityExpansion.check(parsed, url: url)
+        } catch {
+            xmlFreeDoc(parsed)
+            throw error
+        }
         guard let xpath = XPathEvaluator(document: parsed) else {
             xmlFreeDoc(parsed)
             throw .unparseable(url: url, message: "libxml2 could not allocate an XPath context")
         }
         document = parsed
         self.xpath = xpath
-        scope?.liveDocuments += 1
     }
 
     deinit {
-        if let arena {
-            // The arena discards the tree and context whole when its scope ends.
-            arena.liveDocuments -= 1
-            return
-        }
         xpath.free()
         xmlFreeDoc(document)
     }

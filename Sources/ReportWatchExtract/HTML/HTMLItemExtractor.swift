@@ -32,13 +32,10 @@ public struct HTMLItemExtractor: Sendable {
         self.fields = compiled
     }
 
-    /// Parses the page and extracts its items. The tree is built in a libxml2 arena and
-    /// discarded whole: only the items' strings leave this call.
+    /// Parses the page and extracts its items.
     public func extract(from page: Page) throws(ExtractError) -> ExtractedItems {
-        try LibXML2.withArena { scope throws(ExtractError) in
-            let document = try HTMLDocument(bytes: page.body, url: page.url, charset: page.declaredCharset, arena: scope)
-            return try extract(from: document)
-        }
+        let document = try HTMLDocument(bytes: page.body, url: page.url, charset: page.declaredCharset)
+        return try extract(from: document)
     }
 
     public func extract(from document: HTMLDocument) throws(ExtractError) -> ExtractedItems {

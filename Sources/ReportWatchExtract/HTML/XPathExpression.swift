@@ -1,5 +1,4 @@
 import CLibXML2
-import CXMLArena
 import Foundation
 
 /// An XPath expression that libxml2 has compiled. Creating one is the validity check: an
@@ -25,9 +24,6 @@ public final class XPathExpression: @unchecked Sendable, CustomStringConvertible
     }
 
     private static func compile(_ expression: String) throws(XPathError) -> xmlXPathCompExprPtr {
-        // Never into a parse's arena: the copy outlives the parse.
-        let paused = rw_xml_arena_pause()
-        defer { rw_xml_arena_unpause(paused) }
         guard let context = xmlXPathNewContext(nil) else {
             throw XPathError(expression: expression, message: "libxml2 could not allocate an XPath context")
         }

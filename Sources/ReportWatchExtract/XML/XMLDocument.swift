@@ -7,7 +7,7 @@ import Foundation
 ///
 /// Parsing is strict and never touches anything outside the bytes: no network (`NONET`), no
 /// DTD loading, and entities are not substituted (no `NOENT`), so an external entity is never
-/// resolved. A body that is not well-formed XML (an HTML error page, a truncated feed) is an
+/// resolved; what internal entities add when the text is read is capped (``EntityExpansion``). A body that is not well-formed XML (an HTML error page, a truncated feed) is an
 /// error, never a partial tree whose missing entries would read as removals.
 ///
 /// XPath expressions see the document's namespaces as written; select by `local-name()` so
@@ -34,6 +34,12 @@ public final class XMLDocument {
         }
         guard let parsed else {
             throw .unparseable(url: url, message: "not well-formed XML: \(Self.lastErrorMessage())")
+        }
+        do {
+            try EntityExpansion.check(parsed, url: url)
+        } catch {
+            xmlFreeDoc(parsed)
+            throw error
         }
         guard let xpath = XPathEvaluator(document: parsed) else {
             xmlFreeDoc(parsed)

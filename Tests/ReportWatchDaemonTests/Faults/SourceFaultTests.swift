@@ -29,9 +29,11 @@ struct SourceFaultTests {
         case gigabyteDeclared = "a 1 GB body, Content-Length"
         case redirectLoop = "a redirect loop"
         case redirectToFile = "a redirect to file://"
+        case retryAfterForever = "HTTP 503 with Retry-After: 9999999999"
+        case entityExpansion = "a 106 KB feed using a 100 KB entity 2,000 times"
 
         /// The health event the outage raises.
-        var event: AlertEvent { self == .javascriptShell ? .structureChanged : .sourceFailing }
+        var event: AlertEvent { self == .javascriptShell || self == .entityExpansion ? .structureChanged : .sourceFailing }
 
         /// What the stored last error must say (for the shell, the kind's own words vary: the
         /// health state says it instead).
@@ -47,6 +49,8 @@ struct SourceFaultTests {
             case .gzipBomb, .gigabyteChunked, .gigabyteDeclared: "too_large"
             case .redirectLoop: "redirect"
             case .redirectToFile: "protocol_not_allowed"
+            case .retryAfterForever: "HTTP 503"
+            case .entityExpansion: "entities"
             }
         }
     }
@@ -86,11 +90,20 @@ struct SourceFaultTests {
 
     /// Every fault on the html kind; on the feed kind, those whose handling is the kind's own
     /// (the rest happen before any kind reads a byte).
-    static let cases: [(Fault, FaultTarget)] = Fault.allCases.map { ($0, html) }
-        + [Fault.http429, .javascriptShell, .truncatedBody, .gzipBomb].map { ($0, feed) }
+    static let cases: [(Fault, FaultTarget)] = Fault.allCases.filter { $0 != .entityExpansion }.map { ($0, html) }
+        + [Fault.http429, .javascriptShell, .truncatedBody, .gzipBomb, .entityExpansion].map { ($0, feed) }
 
     /// A 1 GiB gzip bomb made once (about 1 MB compressed) by /bin/gzip, never held decompressed.
     static let bomb: [UInt8] = (try? TestHTTPServer.gzipBomb(decompressedSize: 1 << 30)) ?? []
+
+    /// One flat 100 KB entity used 2,000 times in a title: 200 MB of text if read.
+    static let entityBomb: [UInt8] = Array("""
+        <?xml version="1.0"?>
+        <!DOCTYPE rss [<!ENTITY big "\(String(repeating: "A", count: 100_000))">]>
+        <rss version="2.0"><channel><title>Council news</title><link>https://example.org/</link>
+        <item><title>\(String(repeating: "&big;", count: 2_000))</title><link>https://example.org/r/1</link></item>
+        </channel></rss>
+        """.utf8)
 
     static let passLimit: Duration = .seconds(15)
     /// Peak resident memory of one pass. AddressSanitizer's shadow memory (`make asan`, which
@@ -133,6 +146,11 @@ struct SourceFaultTests {
         #expect(state?.consecutiveFailures == 3, "\(name): \(state?.consecutiveFailures ?? -1) consecutive failures")
         if fault == .http429, let next = state?.nextCheckAt, let last = state?.lastCheckAt {
             #expect(next.timeIntervalSince(last) >= 3600, "\(name): next check \(next.timeIntervalSince(last)) s after the last, not after Retry-After")
+        }
+        if fault == .retryAfterForever {
+            // Retry-After is capped as the host gate caps it (6 h), whatever the server asks.
+            let wait = state.flatMap { state in state.nextCheckAt.map { $0.timeIntervalSince(state.lastCheckAt ?? $0) } } ?? -1
+            #expect(wait > 0 && wait <= 6 * 3600, "\(name): next check \(wait) s after the last")
         }
         #expect(try world.store().read { try $0.currentItems("news") } == baselineItems, "\(name) touched the stored items")
         let duringOutage = try world.alerts().map(\.event)
@@ -231,6 +249,10 @@ struct SourceFaultTests {
                 RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "/loop-a"], body: [])
             case .redirectToFile:
                 RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "file:///etc/passwd"], body: [])
+            case .retryAfterForever:
+                RawHTTPServer.answer(send, status: "503 Service Unavailable", headers: ["Retry-After": "9999999999"], body: Array("later\n".utf8))
+            case .entityExpansion:
+                RawHTTPServer.answer(send, headers: type, body: entityBomb)
             }
         }
     }

@@ -18,6 +18,10 @@ public final class Store: Sendable {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        // GRDB's default, userInitiated, has libdispatch ask for nice -4 for each new worker
+        // thread of its queues, which an unprivileged service is refused (and libdispatch logs
+        // every refusal to syslog); the database work is the service's ordinary priority.
+        configuration.qos = .default
         configuration.prepareDatabase { db in
             // In WAL mode NORMAL keeps every committed transaction through a crash or SIGKILL of
             // the process; only a power cut can roll back the last ones, and then whole: state and

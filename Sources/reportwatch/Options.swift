@@ -36,7 +36,7 @@ struct CommonOptions: ParsableArguments {
     }
 
     func makeLogger() -> Logger {
-        let journal = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil
+        let journal = ServiceLogHandler.writesToJournal()
         let level = logLevel
         let format = logFormat
         LoggingSystem.bootstrap { label in
@@ -49,6 +49,14 @@ struct CommonOptions: ParsableArguments {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension ServiceLogHandler.Format: ExpressibleByArgument {}
 
+/// Writes an error to stderr; under journald each line is marked error (`<3>`), so a failed
+/// `check-config` in `ExecReload=` or a config that stops the service reads as one in the journal.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    var lines = text.hasSuffix("\n") ? String(text.dropLast()) : text
+    if journalStandardError {
+        lines = lines.split(separator: "\n", omittingEmptySubsequences: false).map { "<3>" + $0 }.joined(separator: "\n")
+    }
+    FileHandle.standardError.write(Data((lines + "\n").utf8))
 }
+
+private let journalStandardError = ServiceLogHandler.writesToJournal()

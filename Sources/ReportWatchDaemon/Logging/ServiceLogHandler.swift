@@ -2,8 +2,10 @@ import Foundation
 import Logging
 import ReportWatchCore
 
-/// Log lines on stderr: under systemd (`JOURNAL_STREAM` set) each line starts with a `<N>`
-/// syslog priority that journald reads; `json` writes one JSON object a line for log shippers.
+/// Log lines on stderr: when stderr is journald's stream (see ``writesToJournal(fd:environment:)``)
+/// each line starts with a `<N>` syslog priority that journald reads, and the text carries no level
+/// word, since the priority says it; on a terminal or in a file each line starts with the time and
+/// the level word. `json` writes one JSON object a line for log shippers.
 public struct ServiceLogHandler: LogHandler {
     public enum Format: String, Sendable, CaseIterable {
         case text
@@ -41,8 +43,8 @@ public struct ServiceLogHandler: LogHandler {
         if journal { line += "<\(Self.priority(event.level))>" }
         switch format {
         case .text:
-            if !journal { line += RFC3339.string(from: Date()) + " " }
-            line += "\(event.level.rawValue): \(Self.singleLine(event.message.description))"
+            if !journal { line += RFC3339.string(from: Date()) + " \(event.level.rawValue): " }
+            line += Self.singleLine(event.message.description)
             for (key, value) in merged.sorted(by: { $0.key < $1.key }) {
                 line += " \(key)=\(Self.quoted(Self.singleLine("\(value)")))"
             }
@@ -57,6 +59,20 @@ public struct ServiceLogHandler: LogHandler {
             line += (try? encoder.encode(object)).map { String(decoding: $0, as: UTF8.self) } ?? event.message.description
         }
         output(line + "\n")
+    }
+
+    /// Whether `fd` is the stream systemd connected to journald: `JOURNAL_STREAM` holds that
+    /// stream's device and inode ("DEV:INO"), and it is the journal only while `fd` is still that
+    /// file. A command run from a unit with its stderr sent elsewhere (a pipe, a file) inherits
+    /// the variable and must not write `<N>` prefixes there.
+    public static func writesToJournal(fd: Int32 = STDERR_FILENO,
+                                       environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        guard let value = environment["JOURNAL_STREAM"] else { return false }
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, let device = UInt64(parts[0]), let inode = UInt64(parts[1]) else { return false }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { return false }
+        return UInt64(status.st_dev) == device && UInt64(status.st_ino) == inode
     }
 
     /// syslog priorities, as journald reads them.

@@ -116,11 +116,17 @@ mount -t overlay overlay -o "lowerdir=/,upperdir=$work/upper,workdir=$work/work"
 root=$work/root
 pages=$root/srv/reportwatch-pages
 
-# What `make install` puts in place, and the backtracer a toolchain installs beside its
-# programs: the Swift runtime finds it next to the binary and then catches SIGABRT.
+# What `make install` puts in place. Beside the binary, the toolchain's backtracer: where the
+# Swift runtime finds one it installs its crash handler, which caught SIGABRT and let the process
+# go on; the SIGABRT check below is only worth something with it there.
 install -m 0755 "$BINARY" "$root/usr/local/bin/reportwatch"
 backtracer=$(dirname "$(realpath "$(command -v swift 2>/dev/null || echo /nonexistent)")")/../libexec/swift/linux/swift-backtrace-static
-[ -x "$backtracer" ] && install -m 0755 "$backtracer" "$root/usr/local/bin/swift-backtrace"
+if [ -x "$backtracer" ]; then
+    install -m 0755 "$backtracer" "$root/usr/local/bin/swift-backtrace"
+    say "the toolchain's backtracer is beside the binary"
+else
+    say "no swift-backtrace-static in the toolchain: the SIGABRT check runs without a backtracer"
+fi
 install -d "$root/usr/local/lib/systemd/system" "$root/etc/reportwatch"
 install -d -m 0700 "$root/etc/reportwatch/credentials"
 install -m 0644 "$UNIT_FILE" "$root/usr/local/lib/systemd/system/reportwatch.service"
@@ -237,6 +243,8 @@ case "$boot_state" in
 esac
 
 # ---------------------------------------------------------------------------------------------
+# From here a failing command is a failed check, counted, not the end of the run.
+set +e
 ok() { passed=$((passed + 1)); say "ok: $*"; }
 fail() { failed=$((failed + 1)); say "FAILED: $*"; }
 check() { # DESCRIPTION COMMAND...

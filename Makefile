@@ -8,7 +8,7 @@ UNITDIR = $(DESTDIR)$(PREFIX)/lib/systemd/system
 MANDIR = $(DESTDIR)$(PREFIX)/share/man/man1
 CONFDIR = $(DESTDIR)/etc/reportwatch
 
-.PHONY: build release run test check-unit install uninstall clean bench bench-build faults fuzz fuzz-smoke asan
+.PHONY: build release run test check-unit systemd-test install uninstall clean bench bench-build faults fuzz fuzz-smoke asan
 
 build:
 	$(SWIFT) build
@@ -22,16 +22,23 @@ release:
 run: release
 	./.build/release/reportwatch run --config $(CONFIG)
 
-# The systemd unit checks, a few seconds of each fuzz target, then the whole test suite against
-# real loopback peers (the fault suite's short form included); the suite's summary comes last.
+# The systemd unit checks, the unit under a real systemd with the release binary, a few seconds
+# of each fuzz target, then the whole test suite against real loopback peers (the fault suite's
+# short form included); the suite's summary comes last.
 test: bench-build
 	$(MAKE) check-unit
+	$(MAKE) systemd-test
 	$(MAKE) fuzz-smoke
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
 check-unit:
 	bash scripts/check-unit.sh systemd/reportwatch.service
+
+# Boots systemd in a container (root, systemd-container) and runs the unit with the release
+# binary: start, notify, journal, alerts, reload, watchdog, SIGABRT, stop (about half a minute).
+systemd-test: release
+	bash scripts/systemd-test.sh .build/release/reportwatch
 
 install: release
 	install -d $(BINDIR) $(UNITDIR) $(MANDIR) $(CONFDIR)

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what reportwatch needs on Debian 12: the C libraries it links, poppler's pdftotext
 # for report PDFs, and, with --test, the real peers the tests talk to (an SMTP server and a
-# feed parser from PyPI). The Swift 6 toolchain itself must already be on PATH.
+# feed parser from PyPI) and systemd-nspawn, which scripts/systemd-test.sh boots systemd with.
+# The Swift 6 toolchain itself must already be on PATH.
 set -euo pipefail
 
 with_tests=no
@@ -12,7 +13,7 @@ as_root() {
 }
 
 packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev poppler-utils pkg-config ca-certificates make gcc)
-[ "$with_tests" = yes ] && packages+=(python3 python3-pip systemd gzip curl openssl qpdf)
+[ "$with_tests" = yes ] && packages+=(python3 python3-pip systemd systemd-container gzip curl openssl qpdf)
 
 missing=()
 for package in "${packages[@]}"; do

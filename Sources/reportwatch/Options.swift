@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ReportWatchCore
 import ReportWatchDaemon
 
 /// Options every command shares.
@@ -49,6 +50,9 @@ struct CommonOptions: ParsableArguments {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension ServiceLogHandler.Format: ExpressibleByArgument {}
 
+/// A message on standard error; error messages quote servers and pages, so it is escaped for a
+/// terminal like standard output (see TerminalOutput.swift).
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text.hasSuffix("\n") ? text : text + "\n").utf8))
+    let escaped = ControlCharacters.escapedForTerminal(text)
+    FileHandle.standardError.write(Data((escaped.hasSuffix("\n") ? escaped : escaped + "\n").utf8))
 }

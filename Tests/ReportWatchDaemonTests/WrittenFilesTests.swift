@@ -73,6 +73,27 @@ struct WrittenFilesTests {
         }
     }
 
+    /// Every absolute `path:` or `metrics_file:` the documentation shows is one the unit can write:
+    /// under its state directory, or in a directory the README's drop-in adds with `ReadWritePaths=`.
+    @Test func documentedPathsAreWritableUnderTheUnit() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let readme = try String(contentsOf: root.appendingPathComponent("README.md"), encoding: .utf8)
+        let reader = try String(contentsOf: root.appendingPathComponent(
+            "Sources/ReportWatchDaemon/Configuration/Configuration+Reader.swift"), encoding: .utf8)
+        let writable = ["/var/lib/reportwatch"] + readme.split(separator: "\n").filter { $0.hasPrefix("ReadWritePaths=") }
+            .flatMap { $0.dropFirst("ReadWritePaths=".count).split(separator: " ").map(String.init) }
+        var documented: [String] = []
+        for text in [readme, reader] {
+            for match in text.matches(of: /(?m)^(?:\/\/\/)?\s*-?\s*(?:path|metrics_file):\s*(\/\S+)/) {
+                documented.append(String(match.output.1))
+            }
+        }
+        #expect(!documented.isEmpty)
+        for path in documented {
+            #expect(writable.contains { path.hasPrefix($0 + "/") }, "\(path) is read-only under ProtectSystem=strict (writable: \(writable))")
+        }
+    }
+
     static func shell(_ command: String) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")

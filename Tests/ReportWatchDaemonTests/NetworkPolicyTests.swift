@@ -88,6 +88,27 @@ struct NetworkPolicyTests {
         #expect(harness.server.requests(forPath: "/private/news").isEmpty)
     }
 
+    /// RFC 9309: robots.txt's own redirects are followed (the fetcher follows redirects itself).
+    @Test func robotsTxtRedirectsAreFollowed() async throws {
+        let harness = try Harness(sources: newsSource + "\n" + newsSource.replacingOccurrences(of: "id: news", with: "id: hidden")
+            .replacingOccurrences(of: "{{base}}/news", with: "{{base}}/private/news"))
+        harness.server.set("/robots.txt", response: .redirect(to: "/static/robots.txt", status: 301))
+        harness.server.set("/static/robots.txt", body: "User-agent: *\nDisallow: /private\n", headers: ["Content-Type": "text/plain"])
+        harness.server.set("/news", body: newsPage(twoReports))
+        harness.server.set("/private/news", body: newsPage(twoReports))
+        let results = await harness.check()
+        guard case .baseline = harness.result("news", results)?.outcome else {
+            Issue.record("robots.txt behind a redirect: \(String(describing: harness.result("news", results)?.outcome))")
+            return
+        }
+        guard case .failed(let failure) = harness.result("hidden", results)?.outcome else {
+            Issue.record("the redirected robots.txt was not applied")
+            return
+        }
+        #expect(failure.kind == .robots)
+        #expect(harness.server.requests(forPath: "/private/news").isEmpty)
+    }
+
     /// RFC 9309: at least the first 500 KiB are read. A larger file was an error, read as
     /// "allow all" and fetched again on every check.
     @Test func robotsTxtOver500KBIsReadUpTo500KiBAndKept() async throws {

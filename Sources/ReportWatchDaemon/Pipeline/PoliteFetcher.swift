@@ -30,23 +30,22 @@ struct PoliteFetcher: Sendable {
                maxBodyBytes: Int? = nil, sourceURL: String? = nil) async throws -> HTTPResponse {
         let politeness = override ?? self.politeness
         let ownHost = hosts.key(for: sourceURL ?? url)
-        var current = url
-        var redirects = 0
-        while true {
-            let policy: AddressPolicy? = hosts.key(for: current) == ownHost ? nil : .publicOnly
-            let verdict = await robots.verdict(for: current) { robotsURL in
-                var request = HTTPRequest(
-                    url: robotsURL, connectTimeout: settings.connectTimeout, totalTimeout: settings.timeout,
-                    maxBodyBytes: Self.robotsBytes, maxRedirects: 0)
-                request.keepsBodyPrefix = true
-                request.addressPolicy = policy
-                return try await send(request, politeness: politeness)
+        return try await follow(url, ownHost: ownHost, politeness: politeness) { hop in
+            let verdict = await robots.verdict(for: hop) { robotsURL in
+                // RFC 9309: robots.txt's own redirects are followed (five at most), by the same rules.
+                try await follow(robotsURL, ownHost: ownHost, politeness: politeness) { _ in
+                    var request = HTTPRequest(
+                        url: robotsURL, connectTimeout: settings.connectTimeout, totalTimeout: settings.timeout,
+                        maxBodyBytes: Self.robotsBytes, maxRedirects: 0)
+                    request.keepsBodyPrefix = true
+                    return request
+                }
             }
             if case .disallowed(let reason) = verdict {
                 throw RobotsDisallowed(reason: reason)
             }
-            var request = HTTPRequest(
-                url: current,
+            return HTTPRequest(
+                url: hop,
                 etag: etag,
                 lastModified: lastModified,
                 connectTimeout: settings.connectTimeout,
@@ -54,7 +53,20 @@ struct PoliteFetcher: Sendable {
                 maxBodyBytes: maxBodyBytes ?? settings.maxBodyBytes,
                 maxRedirects: 0
             )
-            request.addressPolicy = policy
+        }
+    }
+
+    /// Sends the request `prepare` makes for `url`, then for each redirect's target, at most
+    /// `maxRedirects` times. A hop to a host other than `ownHost` may connect to public
+    /// addresses only.
+    private func follow(_ url: String, ownHost: String, politeness: Politeness,
+                        prepare: (String) async throws -> HTTPRequest) async throws -> HTTPResponse {
+        var current = url
+        var redirects = 0
+        while true {
+            var request = try await prepare(current)
+            request.url = current
+            request.addressPolicy = hosts.key(for: current) == ownHost ? nil : .publicOnly
             var response = try await send(request, politeness: politeness)
             guard [301, 302, 303, 307, 308].contains(response.status), let next = response.redirectURL else {
                 response.redirectCount = redirects

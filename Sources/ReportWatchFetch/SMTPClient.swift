@@ -104,7 +104,7 @@ public final class SMTPClient: Sendable {
 
     /// Whether the URL names this machine (`localhost`, 127.0.0.0/8, `::1`), where no one can
     /// sit between client and server to strip STARTTLS.
-    static func isLocalhost(_ url: String) -> Bool {
+    public static func isLocalhost(_ url: String) -> Bool {
         guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
         let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if bare == "localhost" || bare.hasSuffix(".localhost") { return true }

@@ -7,7 +7,7 @@ let package = Package(
     products: [
         .executable(name: "reportwatch", targets: ["reportwatch"]),
         // For the fuzz package in Fuzz/, which depends on this one by path; nothing else uses it.
-        .library(name: "ReportWatchFuzzable", targets: ["ReportWatchCore", "ReportWatchExtract", "ReportWatchDaemon"]),
+        .library(name: "ReportWatchFuzzable", targets: ["ReportWatchCore", "ReportWatchExtract", "ReportWatchAlerts", "ReportWatchDaemon"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -14,6 +14,7 @@ let fuzzTargets = [
     "FuzzOfstedPages",     // Ofsted provider pages and search results (OfstedProviderPage, OfstedSearchPage)
     "FuzzFeed",            // RSS and Atom (FeedParser)
     "FuzzGovUK",           // GOV.UK Search and Content API JSON (GovUKSearchParser, GovUKContentParser)
+    "FuzzText",            // page text to people: Text.normalise, every escaper, the Atom feed's well-formedness
 ]
 
 let package = Package(

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 per_target="${1:?usage: scripts/fuzz.sh SECONDS [TARGET...]}"
 shift
-all_targets=(FuzzHTMLItems FuzzReportFindings FuzzModernGov FuzzConfig FuzzOfstedPages FuzzFeed FuzzGovUK)
+all_targets=(FuzzHTMLItems FuzzReportFindings FuzzModernGov FuzzConfig FuzzOfstedPages FuzzFeed FuzzGovUK FuzzText)
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=("${all_targets[@]}")
 fixtures="${REPORTWATCH_FIXTURES:-$(pwd)/../shared/fixtures}"

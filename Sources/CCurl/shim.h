@@ -32,6 +32,17 @@ static inline CURLcode rw_easy_setopt_data_callback(CURL *handle, CURLoption opt
     return curl_easy_setopt(handle, option, callback);
 }
 
+// CURLOPT_PREREQFUNCTION (libcurl 7.80): called once a connection is made (or reused) and
+// before the request is sent, with the address actually connected.
+typedef int (*rw_prereq_callback)(void *userdata, char *primary_ip, char *local_ip, int primary_port, int local_port);
+
+static inline CURLcode rw_easy_setopt_prereq_callback(CURL *handle, rw_prereq_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_PREREQFUNCTION, callback);
+}
+
+static inline int rw_prereq_ok(void) { return CURL_PREREQFUNC_OK; }
+static inline int rw_prereq_abort(void) { return CURL_PREREQFUNC_ABORT; }
+
 static inline CURLcode rw_easy_getinfo_long(CURL *handle, CURLINFO info, long *value) {
     return curl_easy_getinfo(handle, info, value);
 }

@@ -5,14 +5,28 @@ import Glibc
 
 /// Replaces a file so that a reader, or a crash, sees either the old contents or the new, never
 /// a mix: write a temporary file beside it, fsync it, rename it over the old one, fsync the folder.
+///
+/// The temporary name is new each time and created with `O_EXCL | O_NOFOLLOW`, so two writers of
+/// the same file (`check` from cron and the service) never write into each other's, and a
+/// symlink planted beside the file is never followed. A failed write leaves the old file whole.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(DeliveryError) {
+    /// `mode` is the file's mode exactly, whatever the umask: the unit's `UMask=0077` would
+    /// otherwise leave an Atom feed or a metrics file that its readers (a web server,
+    /// node_exporter) cannot open. `durable: false` skips the fsyncs, for a file rewritten often
+    /// from data kept elsewhere.
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, durable: Bool = true) throws(DeliveryError) {
         let directory = (path as NSString).deletingLastPathComponent
         let folder = directory.isEmpty ? "." : directory
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp")
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
         guard fd >= 0 else { throw DeliveryError("cannot create \(temporary): \(lastError())") }
+        guard fchmod(fd, mode) == 0 else {
+            let message = lastError()
+            close(fd)
+            unlink(temporary)
+            throw DeliveryError("cannot set the mode of \(temporary): \(message)")
+        }
         var closed = false
         defer {
             if !closed { close(fd) }
@@ -31,7 +45,7 @@ public enum AtomicFile {
             }
             written += result
         }
-        guard fsync(fd) == 0 else {
+        guard !durable || fsync(fd) == 0 else {
             let message = lastError()
             unlink(temporary)
             throw DeliveryError("cannot fsync \(temporary): \(message)")
@@ -43,6 +57,7 @@ public enum AtomicFile {
             unlink(temporary)
             throw DeliveryError("cannot rename \(temporary) to \(path): \(message)")
         }
+        guard durable else { return }
         // The rename is durable only once the folder itself is on disk.
         let folderFD = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if folderFD >= 0 {

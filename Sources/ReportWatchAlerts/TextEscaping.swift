@@ -1,16 +1,17 @@
 import Foundation
+import ReportWatchCore
 
 /// Making page text safe for each place it goes. Everything an alert carries came from a page
 /// someone else controls, so none of it is trusted: not in a header, not in HTML, not in XML.
 public enum TextEscaping {
     /// One line: every line break (CR, LF, NEL, LS, PS), tab and other control character becomes a
-    /// space, runs of spaces become one, and the ends are trimmed. Nothing in the result can end a
-    /// header line.
+    /// space, runs of spaces become one, bidi controls go, and the ends are trimmed. Nothing in the
+    /// result can end a header line.
     public static func oneLine(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var lastWasSpace = true
-        for scalar in text.unicodeScalars {
+        for scalar in text.unicodeScalars where !ControlCharacters.isBidiControl(scalar) {
             let isSpace = scalar.properties.isWhitespace || isControl(scalar)
             if isSpace {
                 if !lastWasSpace { result.unicodeScalars.append(" ") }
@@ -24,12 +25,12 @@ public enum TextEscaping {
         return result
     }
 
-    /// Paragraph text: line ends become "\n", other control characters are dropped.
+    /// Paragraph text: line ends become "\n", other control characters and bidi controls are dropped.
     public static func multiline(_ text: String) -> String {
         let unified = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         var result = ""
         result.reserveCapacity(unified.utf8.count)
-        for scalar in unified.unicodeScalars {
+        for scalar in unified.unicodeScalars where !ControlCharacters.isBidiControl(scalar) {
             switch scalar {
             case "\n", "\t": result.unicodeScalars.append(scalar)
             case "\u{2028}", "\u{2029}", "\u{85}": result.unicodeScalars.append("\n")
@@ -45,21 +46,22 @@ public enum TextEscaping {
         return String(text.prefix(limit - 1)) + "…"
     }
 
-    /// Text for HTML element content and quoted attribute values.
+    /// Text for HTML element content and quoted attribute values. Escaped per scalar: "<" with a
+    /// combining mark after it is one `Character` ("≮") to Swift but still a "<" to a parser.
     public static func html(_ text: String) -> String {
-        var result = ""
+        var result = String.UnicodeScalarView()
         result.reserveCapacity(text.utf8.count + 16)
-        for character in text {
-            switch character {
-            case "&": result += "&amp;"
-            case "<": result += "&lt;"
-            case ">": result += "&gt;"
-            case "\"": result += "&quot;"
-            case "'": result += "&#39;"
-            default: result.append(character)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": result.append(contentsOf: "&amp;".unicodeScalars)
+            case "<": result.append(contentsOf: "&lt;".unicodeScalars)
+            case ">": result.append(contentsOf: "&gt;".unicodeScalars)
+            case "\"": result.append(contentsOf: "&quot;".unicodeScalars)
+            case "'": result.append(contentsOf: "&#39;".unicodeScalars)
+            default: result.append(scalar)
             }
         }
-        return result
+        return String(result)
     }
 
     /// Text for XML 1.0 content and attributes: escaped, and without the characters XML 1.0
@@ -88,7 +90,6 @@ public enum TextEscaping {
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
-            || scalar == "\u{2028}" || scalar == "\u{2029}"
+        ControlCharacters.isControl(scalar) || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 }

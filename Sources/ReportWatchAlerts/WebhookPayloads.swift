@@ -51,9 +51,29 @@ public enum WebhookPayloads {
     /// Slack: `&`, `<` and `>` are the only control characters of its mrkdwn, and escaping them
     /// is what stops `<!channel>` or `<@U123>` in page text from pinging anyone.
     public static func slackEscape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;")
-            .replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
+        escapingScalars(text) { scalar in
+            switch scalar {
+            case "&": "&amp;"
+            case "<": "&lt;"
+            case ">": "&gt;"
+            default: nil
+            }
+        }
+    }
+
+    /// Every escaper here works on Unicode scalars: a special character followed by a combining
+    /// mark is another Swift `Character` ("<" + U+0338 is "≮"), yet each receiver reads the "<".
+    static func escapingScalars(_ text: String, _ replacement: (Unicode.Scalar) -> String?) -> String {
+        var result = String.UnicodeScalarView()
+        result.reserveCapacity(text.utf8.count + 16)
+        for scalar in text.unicodeScalars {
+            if let replaced = replacement(scalar) {
+                result.append(contentsOf: replaced.unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
     }
 
     static func slack(subject: String, lines: [String], link: String?) -> SlackMessage {
@@ -62,9 +82,16 @@ public enum WebhookPayloads {
         if !body.isEmpty { text += "\n" + body }
         if let link {
             // Inside <url|label>, "|" and ">" would end the link early.
-            let safe = link.replacingOccurrences(of: "|", with: "%7C").replacingOccurrences(of: ">", with: "%3E")
-                .replacingOccurrences(of: "<", with: "%3C")
-            text += "\n<\(safe.replacingOccurrences(of: "&", with: "&amp;"))|Open the report or page>"
+            let safe = escapingScalars(link) { scalar in
+                switch scalar {
+                case "|": "%7C"
+                case ">": "%3E"
+                case "<": "%3C"
+                case "&": "&amp;"
+                default: nil
+                }
+            }
+            text += "\n<\(safe)|Open the report or page>"
         }
         return SlackMessage(text: TextEscaping.truncate(text, to: 3900))
     }
@@ -85,19 +112,13 @@ public enum WebhookPayloads {
     /// Discord: markdown characters are backslash-escaped, and a zero-width space after every "@"
     /// keeps `@everyone` and `<@id>` from reading as mentions (`allowed_mentions` stops pings too).
     public static func discordEscape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "\\", "*", "_", "~", "`", "|", ">", "<", "#", "-", "[", "]", "(", ")", ":":
-                result.append("\\")
-                result.append(character)
-            case "@":
-                result.append("@\u{200B}")
-            default:
-                result.append(character)
+        escapingScalars(text) { scalar in
+            switch scalar {
+            case "\\", "*", "_", "~", "`", "|", ">", "<", "#", "-", "[", "]", "(", ")", ":": "\\" + String(scalar)
+            case "@": "@\u{200B}"
+            default: nil
             }
         }
-        return result
     }
 
     static func discord(subject: String, lines: [String], link: String?) -> DiscordMessage {
@@ -133,19 +154,15 @@ public enum WebhookPayloads {
     /// Teams Adaptive Cards read a small markdown: its characters are backslash-escaped, and
     /// angle brackets are spelled out so no client takes page text for markup.
     public static func teamsEscape(_ text: String) -> String {
-        var result = ""
-        for character in text {
-            switch character {
-            case "\\", "*", "_", "~", "`", "[", "]", "(", ")", "#", "-", "+", "!", "|":
-                result.append("\\")
-                result.append(character)
-            case "<": result.append("&lt;")
-            case ">": result.append("&gt;")
-            case "&": result.append("&amp;")
-            default: result.append(character)
+        escapingScalars(text) { scalar in
+            switch scalar {
+            case "\\", "*", "_", "~", "`", "[", "]", "(", ")", "#", "-", "+", "!", "|": "\\" + String(scalar)
+            case "<": "&lt;"
+            case ">": "&gt;"
+            case "&": "&amp;"
+            default: nil
             }
         }
-        return result
     }
 
     static func teams(subject: String, lines: [String], link: String?) -> TeamsMessage {

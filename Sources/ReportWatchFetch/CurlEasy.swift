@@ -53,6 +53,10 @@ final class CurlEasy {
         try check(rw_easy_setopt_data_callback(handle, option, callback), option)
     }
 
+    func set(prerequest callback: rw_prereq_callback) throws {
+        try check(rw_easy_setopt_prereq_callback(handle, callback), CURLOPT_PREREQFUNCTION)
+    }
+
     /// Sets a list option; the list lives as long as this handle.
     func set(_ option: CURLoption, list values: [String]) throws {
         guard !values.isEmpty else { return }

@@ -10,6 +10,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case protocolNotAllowed = "protocol_not_allowed"
         case connectionDropped = "connection_dropped"
         case invalidRequest = "invalid_request"
+        /// The address connected to is not one this request may reach (see ``AddressPolicy``).
+        case addressNotAllowed = "address_not_allowed"
         case other
     }
 

@@ -37,27 +37,43 @@ public final class HTTPClient: Sendable {
         let started = ContinuousClock.now
         let easy = try CurlEasy(url: request.url)
         try configure(easy, for: request)
-        let transfer = try Transfer(easy: easy, maxBodyBytes: request.maxBodyBytes)
+        let transfer = try Transfer(easy: easy, maxBodyBytes: request.maxBodyBytes, keepsPrefix: request.keepsBodyPrefix,
+                                    addressPolicy: request.addressPolicy)
         switch await engine.perform(transfer) {
         case .cancelled:
             throw CancellationError()
         case .finished(let code):
+            if let refusal = transfer.addressRefusal {
+                throw FetchError(kind: .addressNotAllowed, code: Int32(bitPattern: code.rawValue), message: refusal,
+                                 url: easy.info(string: CURLINFO_EFFECTIVE_URL) ?? request.url)
+            }
+            if transfer.exceededSizeLimit && request.keepsBodyPrefix {
+                var response = self.response(easy, transfer, request, started: started)
+                response.isTruncated = true
+                return response
+            }
             if transfer.exceededSizeLimit {
                 throw FetchError(
                     kind: .tooLarge, code: Int32(bitPattern: code.rawValue),
                     message: "response body exceeds \(request.maxBodyBytes) bytes", url: request.url)
             }
             guard code == CURLE_OK else { throw easy.error(for: code) }
-            return HTTPResponse(
-                status: easy.info(CURLINFO_RESPONSE_CODE),
-                headers: transfer.headers,
-                body: transfer.body,
-                url: easy.info(string: CURLINFO_EFFECTIVE_URL) ?? request.url,
-                redirectCount: easy.info(CURLINFO_REDIRECT_COUNT),
-                wireBytes: Int(easy.info(offset: CURLINFO_SIZE_DOWNLOAD_T)),
-                duration: ContinuousClock.now - started
-            )
+            return response(easy, transfer, request, started: started)
         }
+    }
+
+    private func response(_ easy: CurlEasy, _ transfer: Transfer, _ request: HTTPRequest, started: ContinuousClock.Instant) -> HTTPResponse {
+        var response = HTTPResponse(
+            status: easy.info(CURLINFO_RESPONSE_CODE),
+            headers: transfer.headers,
+            body: transfer.body,
+            url: easy.info(string: CURLINFO_EFFECTIVE_URL) ?? request.url,
+            redirectCount: easy.info(CURLINFO_REDIRECT_COUNT),
+            wireBytes: Int(easy.info(offset: CURLINFO_SIZE_DOWNLOAD_T)),
+            duration: ContinuousClock.now - started
+        )
+        if (300..<400).contains(response.status) { response.redirectURL = easy.info(string: CURLINFO_REDIRECT_URL) }
+        return response
     }
 
     private func configure(_ easy: CurlEasy, for request: HTTPRequest) throws {
@@ -73,7 +89,8 @@ public final class HTTPClient: Sendable {
         try easy.set(CURLOPT_ACCEPT_ENCODING, "")
         try easy.set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(request.connectTimeout))
         try easy.set(CURLOPT_TIMEOUT_MS, Self.milliseconds(request.totalTimeout))
-        try easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(request.maxBodyBytes))
+        // A declared length over the limit fails at once, unless the start of the body is wanted.
+        if !request.keepsBodyPrefix { try easy.set(CURLOPT_MAXFILESIZE_LARGE, offset: Int64(request.maxBodyBytes)) }
         try easy.set(CURLOPT_USERAGENT, userAgent)
 
         var headers = request.headers.map { "\($0.name): \($0.value)" }

@@ -20,6 +20,11 @@ public struct HTTPRequest: Sendable {
     public var maxRedirects: Int
     /// A private CA bundle, for servers whose certificates a system store does not vouch for.
     public var caFile: String?
+    /// Answers longer than `maxBodyBytes` are cut there instead of failing (robots.txt).
+    public var keepsBodyPrefix = false
+    /// Which addresses may be connected to; nil for any (a source's own host, channels the
+    /// operator configured).
+    public var addressPolicy: AddressPolicy?
 
     public init(
         url: String,

@@ -8,6 +8,10 @@ public struct HTTPResponse: Sendable {
     /// The URL of the final response.
     public var url: String
     public var redirectCount: Int
+    /// Where a 3xx answer's Location points, resolved against the URL; nil without one.
+    public var redirectURL: String?
+    /// The body was cut at the request's `maxBodyBytes` (see `HTTPRequest.keepsBodyPrefix`).
+    public var isTruncated = false
     /// Bytes received on the wire (before decoding).
     public var wireBytes: Int
     public var duration: Duration

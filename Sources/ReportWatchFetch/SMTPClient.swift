@@ -10,7 +10,8 @@ public final class SMTPClient: Sendable {
     public enum StartTLS: String, Sendable, CaseIterable {
         /// STARTTLS must succeed, or nothing is sent (the default).
         case required
-        /// STARTTLS when the server offers it; plain text otherwise.
+        /// STARTTLS when the server offers it; plain text otherwise, but never with a login
+        /// except to localhost: anyone on the path can strip STARTTLS from the server's answer.
         case optional
         /// Never upgrade: for a relay on the same host only.
         case never
@@ -85,6 +86,12 @@ public final class SMTPClient: Sendable {
         case .cancelled:
             throw CancellationError()
         case .finished(let code):
+            if code == CURLE_USE_SSL_FAILED, request.startTLS == .optional {
+                var error = easy.error(for: code)
+                error.message = "the server offers no STARTTLS, and with starttls: optional a password is sent only over TLS "
+                    + "(or to localhost): \(error.message)"
+                throw error
+            }
             guard code == CURLE_OK else { throw easy.error(for: code) }
             // The answer to the message is the last "250 " line: libcurl may already have sent
             // QUIT, whose "221" comes after it.
@@ -95,6 +102,15 @@ public final class SMTPClient: Sendable {
         }
     }
 
+    /// Whether the URL names this machine (`localhost`, 127.0.0.0/8, `::1`), where no one can
+    /// sit between client and server to strip STARTTLS.
+    public static func isLocalhost(_ url: String) -> Bool {
+        guard let host = URLComponents(string: url)?.host?.lowercased() else { return false }
+        let bare = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
+        if bare == "localhost" || bare.hasSuffix(".localhost") { return true }
+        return IPAddressScope(bare) == .loopback
+    }
+
     private func configure(_ easy: CurlEasy, for request: Request) throws {
         try easy.set(CURLOPT_NOSIGNAL, true)
         try easy.set(CURLOPT_PROTOCOLS_STR, "smtp,smtps")
@@ -103,6 +119,7 @@ public final class SMTPClient: Sendable {
         if let caFile = request.caFile { try easy.set(CURLOPT_CAINFO, caFile) }
         let useSSL = switch request.startTLS {
         case .required: rw_usessl_all()
+        case .optional where request.username != nil && !Self.isLocalhost(request.url): rw_usessl_all()
         case .optional: rw_usessl_try()
         case .never: rw_usessl_none()
         }

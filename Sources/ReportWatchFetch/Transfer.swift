@@ -26,12 +26,30 @@ final class Transfer: @unchecked Sendable {
     /// Guarded by the engine's lock.
     var isCancelled = false
 
-    init(easy: CurlEasy, maxBodyBytes: Int, upload: [UInt8] = [], keepsRawHeaderLines: Bool = false) throws {
+    /// Bytes past `maxBodyBytes` end the transfer, keeping those before them (robots.txt is read
+    /// up to a limit, not refused over it).
+    private let keepsPrefix: Bool
+    private let addressPolicy: AddressPolicy?
+    /// Why the address policy stopped the transfer before its request was sent.
+    private(set) var addressRefusal: String?
+
+    init(easy: CurlEasy, maxBodyBytes: Int, upload: [UInt8] = [], keepsRawHeaderLines: Bool = false,
+         keepsPrefix: Bool = false, addressPolicy: AddressPolicy? = nil) throws {
         self.easy = easy
         self.maxBodyBytes = maxBodyBytes
         self.upload = upload
         self.keepsRawHeaderLines = keepsRawHeaderLines
+        self.keepsPrefix = keepsPrefix
+        self.addressPolicy = addressPolicy
         let me = Unmanaged.passUnretained(self).toOpaque()
+        if addressPolicy != nil {
+            try easy.set(prerequest: { userdata, primaryIP, _, _, _ in
+                guard let userdata, let primaryIP else { return rw_prereq_abort() }
+                let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
+                return transfer.allowsConnection(to: String(cString: primaryIP)) ? rw_prereq_ok() : rw_prereq_abort()
+            })
+            try easy.set(CURLOPT_PREREQDATA, pointer: me)
+        }
         try easy.set(CURLOPT_WRITEFUNCTION, callback: { buffer, size, count, userdata in
             guard let userdata, let buffer else { return 0 }
             let transfer = Unmanaged<Transfer>.fromOpaque(userdata).takeUnretainedValue()
@@ -61,6 +79,7 @@ final class Transfer: @unchecked Sendable {
     private func receive(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard body.count + bytes.count <= maxBodyBytes else {
             exceededSizeLimit = true
+            if keepsPrefix { body.append(contentsOf: bytes.prefix(maxBodyBytes - body.count)) }
             return rw_write_abort()
         }
         if body.isEmpty {
@@ -97,6 +116,13 @@ final class Transfer: @unchecked Sendable {
         while start < end, isSpace(bytes[start]) { start += 1 }
         while end > start, isSpace(bytes[end - 1]) { end -= 1 }
         return bytes[start..<end]
+    }
+
+    /// The address policy's verdict on the connection just made.
+    private func allowsConnection(to address: String) -> Bool {
+        guard let refusal = addressPolicy?.refusal(address: address) else { return true }
+        addressRefusal = refusal
+        return false
     }
 
     private func send(into buffer: UnsafeMutableRawBufferPointer) -> Int {

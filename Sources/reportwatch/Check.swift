@@ -18,9 +18,9 @@ struct Check: AsyncParsableCommand {
         defer { runtime.shutdown() }
         let (results, delivery) = await runtime.checkOnce()
         for result in results {
-            print("\(result.sourceID): \(result.outcome.summary)")
+            output("\(result.sourceID): \(result.outcome.summary)")
         }
-        print("alerts delivered: \(delivery.delivered), failed: \(delivery.failed), dead-lettered: \(delivery.dead)")
+        output("alerts delivered: \(delivery.delivered), failed: \(delivery.failed), dead-lettered: \(delivery.dead)")
     }
 }
 

@@ -11,7 +11,7 @@ struct CheckConfig: AsyncParsableCommand {
     func run() async throws {
         do {
             let configuration = try Configuration.load(file: options.configPath)
-            print("\(options.configPath): ok (\(configuration.sources.count) sources, \(configuration.channels.count) channels)")
+            output("\(options.configPath): ok (\(configuration.sources.count) sources, \(configuration.channels.count) channels)")
         } catch {
             printError(error.description)
             throw ExitCode(1)

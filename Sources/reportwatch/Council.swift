@@ -26,9 +26,9 @@ struct Council: AsyncParsableCommand {
             throw ExitCode(1)
         }
         guard found.count == 1 else {
-            print("'\(query)' matches \(found.count) councils; run again with one of these names:")
+            output("'\(query)' matches \(found.count) councils; run again with one of these names:")
             for candidate in found {
-                print("  \(candidate.name)  (URN \(candidate.urn)\(candidate.region.map { ", \($0)" } ?? ""))")
+                output("  \(candidate.name)  (URN \(candidate.urn)\(candidate.region.map { ", \($0)" } ?? ""))")
             }
             throw ExitCode(2)
         }
@@ -36,18 +36,18 @@ struct Council: AsyncParsableCommand {
         details.append("URN \(council.urn)")
         if let region = council.region { details.append(region) }
         if let type = council.type { details.append(type) }
-        print("\(council.name) (\(details.joined(separator: ", ")))")
-        print("Ofsted page: \(council.providerURL)")
-        print("")
-        print("Add to the sources: list of your config:")
-        print("")
-        print(CouncilDirectory.sourceYAML(for: council))
-        print("")
+        output("\(council.name) (\(details.joined(separator: ", ")))")
+        output("Ofsted page: \(council.providerURL)")
+        output("")
+        output("Add to the sources: list of your config:")
+        output("")
+        output(CouncilDirectory.sourceYAML(for: council))
+        output("")
         if let moderngov = council.moderngovGuess, let domain = council.domain {
-            print("ModernGov site (a guess from the council's web domain \(domain), check it in a browser first): \(moderngov)")
-            print("  committees: \(moderngov)/mgListCommittees.aspx; a committee's meetings: \(moderngov)/ieListMeetings.aspx?CommitteeId=<id>")
+            output("ModernGov site (a guess from the council's web domain \(domain), check it in a browser first): \(moderngov)")
+            output("  committees: \(moderngov)/mgListCommittees.aspx; a committee's meetings: \(moderngov)/ieListMeetings.aspx?CommitteeId=<id>")
         } else {
-            print("ModernGov site: unknown (the table has no web domain for this council)")
+            output("ModernGov site: unknown (the table has no web domain for this council)")
         }
     }
 }

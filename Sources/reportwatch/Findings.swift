@@ -24,6 +24,6 @@ struct Findings: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let timeline = try OfstedTimeline.load(stateDirectory: configuration.stateDirectory, source: source.id)
-        print(json ? try timeline.json() : timeline.text)
+        if json { output(json: try timeline.json()) } else { output(timeline.text) }
     }
 }

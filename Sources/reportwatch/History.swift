@@ -24,14 +24,14 @@ struct History: AsyncParsableCommand {
         let store = try Store(path: configuration.databasePath)
         let entries = try store.read { try $0.history(source.id, limit: max(1, limit)) }
         guard !entries.isEmpty else {
-            print("\(source.id): no changes recorded (the first check records a baseline, which is not a change)")
+            output("\(source.id): no changes recorded (the first check records a baseline, which is not a change)")
             return
         }
         for entry in entries {
             var line = "\(RFC3339.string(from: entry.detectedAt))  \(entry.event)  \(entry.key)"
             if let detail = entry.detail { line += "  \(detail)" }
             if let alert = entry.alertID { line += "  alert=\(alert)" }
-            print(line)
+            output(line)
         }
     }
 }

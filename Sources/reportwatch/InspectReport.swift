@@ -17,7 +17,11 @@ struct InspectReport: AsyncParsableCommand {
     func run() async throws {
         do {
             let findings = try await OfstedReportInspector.findings(ofPDFAt: file)
-            print(json ? try OfstedReportInspector.json(findings, file: file) : OfstedReportInspector.text(findings, file: file))
+            if json {
+                output(json: try OfstedReportInspector.json(findings, file: file))
+            } else {
+                output(OfstedReportInspector.text(findings, file: file))
+            }
         } catch let error as CustomStringConvertible {
             printError("\(file): \(error.description)")
             throw ExitCode(1)

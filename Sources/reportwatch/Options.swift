@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ReportWatchCore
 import ReportWatchDaemon
 
 /// Options every command shares.
@@ -49,10 +50,13 @@ struct CommonOptions: ParsableArguments {
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 extension ServiceLogHandler.Format: ExpressibleByArgument {}
 
-/// Writes an error to stderr; under journald each line is marked error (`<3>`), so a failed
-/// `check-config` in `ExecReload=` or a config that stops the service reads as one in the journal.
+/// Writes an error to stderr. Error messages quote servers and pages, so they are escaped for a
+/// terminal like standard output (see TerminalOutput.swift); under journald each line is marked
+/// error (`<3>`), so a failed `check-config` in `ExecReload=` or a config that stops the service
+/// reads as one in the journal.
 func printError(_ text: String) {
-    var lines = text.hasSuffix("\n") ? String(text.dropLast()) : text
+    let escaped = ControlCharacters.escapedForTerminal(text)
+    var lines = escaped.hasSuffix("\n") ? String(escaped.dropLast()) : escaped
     if journalStandardError {
         lines = lines.split(separator: "\n", omittingEmptySubsequences: false).map { "<3>" + $0 }.joined(separator: "\n")
     }

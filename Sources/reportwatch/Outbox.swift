@@ -20,7 +20,7 @@ struct Outbox: AsyncParsableCommand {
         // Configured channels first, in config order (even with nothing queued), then channels
         // that are no longer configured but still have records.
         let ids = configuration.channels.map(\.id) + summaries.map(\.channelID).filter { configuration.channel($0) == nil }
-        print("channel".padding(toLength: 16, withPad: " ", startingAt: 0) + "  pending  retrying  dead  delivered")
+        output("channel".padding(toLength: 16, withPad: " ", startingAt: 0) + "  pending  retrying  dead  delivered")
         for id in ids {
             let summary = byID[id]
             let columns = [summary?.pending ?? 0, summary?.retrying ?? 0, summary?.dead ?? 0, summary?.delivered ?? 0]
@@ -34,9 +34,9 @@ struct Outbox: AsyncParsableCommand {
             } else {
                 line += "  (not in the config)"
             }
-            print(line)
-            if let oldest = summary?.oldestPendingAt { print("    oldest pending: \(RFC3339.string(from: oldest))") }
-            if let error = summary?.lastError, (summary?.retrying ?? 0) + (summary?.dead ?? 0) > 0 { print("    last error: \(error)") }
+            output(line)
+            if let oldest = summary?.oldestPendingAt { output("    oldest pending: \(RFC3339.string(from: oldest))") }
+            if let error = summary?.lastError, (summary?.retrying ?? 0) + (summary?.dead ?? 0) > 0 { output("    last error: \(error)") }
         }
     }
 }

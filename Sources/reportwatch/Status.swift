@@ -24,9 +24,9 @@ struct Status: AsyncParsableCommand {
                 var container = encoder.singleValueContainer()
                 try container.encode(RFC3339.string(from: date))
             }
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            output(json: String(decoding: try encoder.encode(report), as: UTF8.self))
         } else {
-            print(report.table(timezone: TimeZone(identifier: configuration.timezone) ?? .current))
+            output(report.table(timezone: TimeZone(identifier: configuration.timezone) ?? .current))
         }
     }
 }

@@ -17,8 +17,8 @@ struct TestChannel: AsyncParsableCommand {
         let logger = options.makeLogger()
         do {
             let (alert, answer) = try await ChannelTester.send(channelID: id, configuration: configuration, logger: logger)
-            print("\(id): delivered test alert \(alert.id)")
-            print("answer: \(answer)")
+            output("\(id): delivered test alert \(alert.id)")
+            output("answer: \(answer)")
         } catch {
             printError("\(id): not delivered: \(error)")
             throw ExitCode(1)

@@ -20,16 +20,16 @@ struct TestSource: AsyncParsableCommand {
         let logger = options.makeLogger()
         switch try await Runtime.testSource(source, configuration: configuration, logger: logger) {
         case .items(let items, let documents):
-            print("\(source.id): \(items.count) items from \(source.url)")
+            output("\(source.id): \(items.count) items from \(source.url)")
             for item in items {
-                print("- key: \(item.key)")
+                output("- key: \(item.key)")
                 for (name, value) in item.fields.sorted(by: { $0.key < $1.key }) {
-                    print("  \(name): \(value)")
+                    output("  \(name): \(value)")
                 }
                 if let document = documents.first(where: { $0.key == item.key }) {
-                    if let error = document.error { print("  document: could not be read: \(error)") }
+                    if let error = document.error { output("  document: could not be read: \(error)") }
                     for judgement in document.findings.map({ ($0.overall.map { [$0] } ?? []) + $0.judgements }) ?? [] {
-                        print("  judgement: \(judgement.label): \(judgement.grade.rawValue)")
+                        output("  judgement: \(judgement.label): \(judgement.grade.rawValue)")
                     }
                 }
             }

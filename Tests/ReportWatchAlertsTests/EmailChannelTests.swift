@@ -104,6 +104,30 @@ struct EmailChannelTests {
         #expect(message.auth == "reportwatch")
     }
 
+    /// Anyone on the path can strip STARTTLS from the EHLO answer; with `starttls: optional` the
+    /// password then went in clear. The peer here offers AUTH without STARTTLS, on an address of
+    /// this machine that is not loopback (so, for the client, not localhost).
+    @Test func optionalStartTLSNeverSendsAPasswordInClearButToLocalhost() async throws {
+        let address = try #require(SMTPTestServer.nonLoopbackAddress(), "this test needs a non-loopback IPv4 address")
+        let server = try SMTPTestServer(.init(auth: ("reportwatch", "s3cret pass"), host: address))
+        let mail = try channel(server.smtpURL, startTLS: .optional, username: "reportwatch", password: "s3cret pass")
+        do {
+            _ = try await mail.deliver(HostileAlerts.ofsted(), context: context)
+            Issue.record("delivered with starttls: optional to a server without STARTTLS")
+        } catch {
+            #expect(error.message.contains("STARTTLS"), "\(error.message)")
+            #expect(!error.message.contains("s3cret"))
+        }
+        let received = try server.received()
+        #expect(received.isEmpty, "logged in: \(received.map { "tls=\($0.tls) auth=\($0.auth ?? "-")" })")
+
+        // To localhost the link cannot be tapped: the same settings log in.
+        let local = try SMTPTestServer(.init(auth: ("reportwatch", "s3cret pass")))
+        let localMail = try channel(local.smtpURL, startTLS: .optional, username: "reportwatch", password: "s3cret pass")
+        _ = try await localMail.deliver(HostileAlerts.ofsted(), context: context)
+        #expect(try local.received().first?.auth == "reportwatch")
+    }
+
     @Test func implicitTLS() async throws {
         let certificates = try TestCertificates.make()
         let server = try SMTPTestServer(.init(certificates: certificates, implicitTLS: true))

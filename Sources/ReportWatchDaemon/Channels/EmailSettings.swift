@@ -77,8 +77,8 @@ struct EmailSettings: ChannelSettings {
             reader.report(map.value(for: "username") ?? map.value(for: "password_file") ?? YAMLNode(""), path,
                           "username and password_file go together")
         }
-        if username != nil, startTLS == .never, let host, !["127.0.0.1", "localhost", "::1", "[::1]"].contains(host.lowercased()),
-           URLComponents(string: url ?? "")?.scheme?.lowercased() == "smtp", let node = map.value(for: "starttls") {
+        if username != nil, startTLS == .never, let url, host != nil, !SMTPClient.isLocalhost(url),
+           URLComponents(string: url)?.scheme?.lowercased() == "smtp", let node = map.value(for: "starttls") {
             reader.report(node, ConfigReader.join(path, "starttls"), "starttls: never would send the password in clear text",
                           suggestion: "use required, or smtps://")
         }

@@ -10,7 +10,8 @@ import ReportWatchExtract
 /// contact: alerts@example.org     # required: goes into the User-Agent
 /// timezone: Europe/London         # for digests and dates in messages
 /// failures_before_alert: 3        # consecutive failed checks before one source_failing alert
-/// metrics_file: ./var/metrics.prom  # optional Prometheus text file, rewritten after every pass (at most every 2 s)
+/// metrics_file: ./var/metrics.prom  # optional Prometheus text file (0644), rewritten after every pass (at most every 2 s);
+///                                   # for node_exporter under systemd, see the README's "Files for a web server or node_exporter"
 /// politeness: {min_gap: 2s, max_per_host: 1}   # per host; also per source
 /// http: {connect_timeout: 10s, timeout: 60s, max_body_bytes: 20000000}
 /// delivery: {max_age: 72h, initial_backoff: 30s, max_backoff: 1h}
@@ -73,8 +74,8 @@ import ReportWatchExtract
 ///     format: json                # json (alert + schema_version), slack, discord, teams
 ///     secret_file: webhook-secret # optional: HMAC-SHA256 key, looked up like password_file
 ///     timeout: 30s
-///     # kind atom (rewritten atomically on every alert):
-///     path: /var/www/reportwatch/alerts.xml
+///     # kind atom (rewritten atomically on every alert, mode 0644):
+///     path: /var/www/reportwatch/alerts.xml   # writable under systemd with the README's drop-in only
 ///     max_entries: 100
 ///     title: Harrow children's services alerts   # optional
 /// ```

@@ -50,10 +50,10 @@ public struct ServiceLogHandler: LogHandler {
             }
         case .json:
             var object: [String: String] = [
-                "time": RFC3339.string(from: Date()), "level": event.level.rawValue, "message": event.message.description,
-                "logger": label,
+                "time": RFC3339.string(from: Date()), "level": event.level.rawValue,
+                "message": ControlCharacters.escapedForTerminal(event.message.description), "logger": label,
             ]
-            for (key, value) in merged { object[key] = "\(value)" }
+            for (key, value) in merged { object[key] = ControlCharacters.escapedForTerminal("\(value)") }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             line += (try? encoder.encode(object)).map { String(decoding: $0, as: UTF8.self) } ?? event.message.description
@@ -87,15 +87,26 @@ public struct ServiceLogHandler: LogHandler {
         }
     }
 
-    /// One event is one line: page-derived text cannot start a new one.
+    /// One event is one line: page-derived text cannot start a new one, and no other control
+    /// character reaches journald (a NUL ends its record) or a terminal (ESC).
     static func singleLine(_ text: String) -> String {
-        text.contains(where: \.isNewline)
+        let joined = text.contains(where: \.isNewline)
             ? text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).joined(separator: " ")
             : text
+        return ControlCharacters.escapedForTerminal(joined, keepingLineFeeds: false)
     }
 
+    /// Quoted when it holds a space, quote or "=", judged and escaped per scalar: a quote with a
+    /// combining mark after it is another `Character` but still a quote to whoever reads the line.
     static func quoted(_ text: String) -> String {
-        guard text.isEmpty || text.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return text }
-        return "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        guard text.isEmpty || text.unicodeScalars.contains(where: { $0 == " " || $0 == "\"" || $0 == "=" }) else { return text }
+        var result = String.UnicodeScalarView()
+        result.append("\"")
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" || scalar == "\"" { result.append("\\") }
+            result.append(scalar)
+        }
+        result.append("\"")
+        return String(result)
     }
 }

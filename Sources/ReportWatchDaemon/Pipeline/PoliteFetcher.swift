@@ -5,6 +5,12 @@ import Synchronization
 
 /// Fetches as a good citizen: robots.txt first, then through the per-host gate, with the
 /// configured timeouts and size limit, and conditionally when validators are known.
+///
+/// Redirects are followed here, not by libcurl, so each hop is judged like the first: its
+/// site's robots.txt, its host's gate, and where it may connect. The source's own host (as its
+/// configured URL names it) may be at any address, so an intranet source works; every other host
+/// (a redirect's target, a link from the page) must be at a public address, checked on the
+/// address actually connected (``AddressPolicy/publicOnly``), so DNS cannot get round it.
 struct PoliteFetcher: Sendable {
     let client: HTTPClient
     let gate: HostGate
@@ -14,25 +20,64 @@ struct PoliteFetcher: Sendable {
     /// The gate's key for each URL fetched, so a check does not parse its URL again.
     private let hosts = HostKeys()
 
+    static let maxRedirects = 5
+    /// RFC 9309: a crawler reads at least the first 500 KiB of robots.txt.
+    static let robotsBytes = 500 * 1024
+
+    /// `sourceURL`: the configured URL of the source this fetch is for (a link taken from its
+    /// page); nil when `url` is that URL itself.
     func fetch(_ url: String, politeness override: Politeness? = nil, etag: String? = nil, lastModified: String? = nil,
-               maxBodyBytes: Int? = nil) async throws -> HTTPResponse {
+               maxBodyBytes: Int? = nil, sourceURL: String? = nil) async throws -> HTTPResponse {
         let politeness = override ?? self.politeness
-        let verdict = await robots.verdict(for: url) { robotsURL in
-            try await send(HTTPRequest(
-                url: robotsURL, connectTimeout: settings.connectTimeout, totalTimeout: settings.timeout, maxBodyBytes: 500_000),
-                politeness: politeness)
+        let ownHost = hosts.key(for: sourceURL ?? url)
+        return try await follow(url, ownHost: ownHost, politeness: politeness) { hop in
+            let verdict = await robots.verdict(for: hop) { robotsURL in
+                // RFC 9309: robots.txt's own redirects are followed (five at most), by the same rules.
+                try await follow(robotsURL, ownHost: ownHost, politeness: politeness) { _ in
+                    var request = HTTPRequest(
+                        url: robotsURL, connectTimeout: settings.connectTimeout, totalTimeout: settings.timeout,
+                        maxBodyBytes: Self.robotsBytes, maxRedirects: 0)
+                    request.keepsBodyPrefix = true
+                    return request
+                }
+            }
+            if case .disallowed(let reason) = verdict {
+                throw RobotsDisallowed(reason: reason)
+            }
+            return HTTPRequest(
+                url: hop,
+                etag: etag,
+                lastModified: lastModified,
+                connectTimeout: settings.connectTimeout,
+                totalTimeout: settings.timeout,
+                maxBodyBytes: maxBodyBytes ?? settings.maxBodyBytes,
+                maxRedirects: 0
+            )
         }
-        if case .disallowed(let reason) = verdict {
-            throw RobotsDisallowed(reason: reason)
+    }
+
+    /// Sends the request `prepare` makes for `url`, then for each redirect's target, at most
+    /// `maxRedirects` times. A hop to a host other than `ownHost` may connect to public
+    /// addresses only.
+    private func follow(_ url: String, ownHost: String, politeness: Politeness,
+                        prepare: (String) async throws -> HTTPRequest) async throws -> HTTPResponse {
+        var current = url
+        var redirects = 0
+        while true {
+            var request = try await prepare(current)
+            request.url = current
+            request.addressPolicy = hosts.key(for: current) == ownHost ? nil : .publicOnly
+            var response = try await send(request, politeness: politeness)
+            guard [301, 302, 303, 307, 308].contains(response.status), let next = response.redirectURL else {
+                response.redirectCount = redirects
+                return response
+            }
+            redirects += 1
+            guard redirects <= Self.maxRedirects else {
+                throw FetchError(kind: .redirect, message: "more than \(Self.maxRedirects) redirects", url: url)
+            }
+            current = next
         }
-        return try await send(HTTPRequest(
-            url: url,
-            etag: etag,
-            lastModified: lastModified,
-            connectTimeout: settings.connectTimeout,
-            totalTimeout: settings.timeout,
-            maxBodyBytes: maxBodyBytes ?? settings.maxBodyBytes
-        ), politeness: politeness)
     }
 
     private func send(_ request: HTTPRequest, politeness: Politeness) async throws -> HTTPResponse {

@@ -48,7 +48,13 @@ actor RobotsCache {
                 let response = try await fetchRobots("\(origin)/robots.txt")
                 switch response.status {
                 case 200..<300:
-                    let text = String(decoding: response.body.prefix(500_000), as: UTF8.self)
+                    // A file cut at the limit (RFC 9309: at least 500 KiB are read) loses its last,
+                    // partial line, which could be half a rule.
+                    var body = response.body[...]
+                    if response.isTruncated, let lastLineEnd = body.lastIndex(of: UInt8(ascii: "\n")) {
+                        body = body[...lastLineEnd]
+                    }
+                    let text = String(decoding: body, as: UTF8.self)
                     return (RobotsRules(parsing: text, agent: agent), lifetime)
                 case 400..<500:
                     // RFC 9309: an unavailable robots.txt allows everything.

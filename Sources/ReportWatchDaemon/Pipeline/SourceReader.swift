@@ -48,7 +48,8 @@ public struct SourceContext: Sendable {
 
     /// Fetches another document within the source's politeness.
     public func fetch(_ url: String, maxBodyBytes: Int? = nil) async throws -> HTTPResponse {
-        try await fetcher.fetch(url, politeness: source.politeness, maxBodyBytes: maxBodyBytes)
+        // The source's own host decides which addresses its links may lead to.
+        try await fetcher.fetch(url, politeness: source.politeness, maxBodyBytes: maxBodyBytes, sourceURL: source.url)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import ReportWatchAlerts
 import ReportWatchCore
 import ReportWatchStore
 
@@ -143,24 +144,14 @@ public actor Metrics {
         return [checks.bytes, failures.bytes, alerts.bytes, duration.bytes, bytes.bytes]
     }
 
-    /// Writes the file atomically: a reader never sees half of it.
+    /// Writes the file atomically (a reader never sees half of it) with the Atom feed's writer: a
+    /// temporary name of its own each time, so `check` from cron and the service cannot write
+    /// into each other's, never through a symlink, and 0644 whatever the umask, for
+    /// node_exporter. Not fsynced: it is rewritten after every pass from the counters.
     func write(to path: String, store: Store) throws {
         let outbox = (try? store.read { try $0.outboxSummary() }) ?? []
-        let temporary = path + ".tmp"
         try withRendered(outbox: outbox) { bytes in
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-            guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-            defer { close(descriptor) }
-            var written = 0
-            while written < bytes.count {
-                let count = bytes.withUnsafeBytes { Foundation.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-                if count < 0 && errno == EINTR { continue }
-                guard count > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-                written += count
-            }
-        }
-        if rename(temporary, path) != 0 {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            try AtomicFile.write(bytes, to: path, mode: 0o644, durable: false)
         }
     }
 

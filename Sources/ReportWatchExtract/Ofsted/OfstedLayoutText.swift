@@ -105,7 +105,7 @@ func normalise(_ text: String) -> String {
             out.append("-")
         case 0x00A0, 0x2000...0x200A, 0x202F, 0x205F, 0x3000:
             out.append(" ")
-        case 0x00AD, 0x200B...0x200D, 0x2060, 0xFEFF:
+        case 0x00AD, 0x200B...0x200D, 0x2060, 0xFEFF, 0x202A...0x202E, 0x2066...0x2069:
             continue
         case 0xFB00: out.append(contentsOf: "ff".unicodeScalars)
         case 0xFB01: out.append(contentsOf: "fi".unicodeScalars)

@@ -1,5 +1,8 @@
 import Foundation
 import ReportWatchTestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The aiosmtpd server of `peers/smtp_server.py`, on 127.0.0.1 and a free port, saving what it
 /// receives. Stopped (stdin closed) when the value goes away.
@@ -10,6 +13,8 @@ final class SMTPTestServer: @unchecked Sendable {
         var implicitTLS = false
         var auth: (user: String, password: String)?
         var reject = 0
+        /// An IPv4 address of this machine to listen on instead of 127.0.0.1.
+        var host = "127.0.0.1"
     }
 
     /// One received message as Python's `email` package reads it.
@@ -46,6 +51,7 @@ final class SMTPTestServer: @unchecked Sendable {
     }
 
     let port: Int
+    let host: String
     let directory: URL
     private let process: Process
     private let stdin: Pipe
@@ -65,6 +71,7 @@ final class SMTPTestServer: @unchecked Sendable {
         if options.implicitTLS { arguments.append("--smtps") }
         if let auth = options.auth { arguments += ["--auth", "\(auth.user):\(auth.password)"] }
         if options.reject > 0 { arguments += ["--reject", String(options.reject)] }
+        arguments += ["--host", options.host]
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
@@ -86,6 +93,7 @@ final class SMTPTestServer: @unchecked Sendable {
             throw SMTPTestServerError.didNotStart(String(decoding: line, as: UTF8.self))
         }
         self.port = port
+        host = options.host
     }
 
     deinit {
@@ -94,8 +102,25 @@ final class SMTPTestServer: @unchecked Sendable {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    var smtpURL: String { "smtp://127.0.0.1:\(port)" }
-    var smtpsURL: String { "smtps://127.0.0.1:\(port)" }
+    var smtpURL: String { "smtp://\(host):\(port)" }
+    var smtpsURL: String { "smtps://\(host):\(port)" }
+
+    /// An IPv4 address of this machine other than loopback (nil when it has none): a peer there is
+    /// "not localhost" for the client, though the test never leaves the machine.
+    static func nonLoopbackAddress() -> String? {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return nil }
+        defer { freeifaddrs(list) }
+        for entry in sequence(first: first, next: { $0.pointee.ifa_next }) {
+            guard let address = entry.pointee.ifa_addr, address.pointee.sa_family == sa_family_t(AF_INET),
+                  entry.pointee.ifa_flags & UInt32(IFF_UP) != 0, entry.pointee.ifa_flags & UInt32(IFF_LOOPBACK) == 0 else { continue }
+            var text = [CChar](repeating: 0, count: Int(INET_ADDRSTRLEN))
+            var inet = address.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr }
+            guard inet_ntop(AF_INET, &inet, &text, socklen_t(text.count)) != nil else { continue }
+            return String(cString: text)
+        }
+        return nil
+    }
 
     /// The messages received so far, in order.
     func received() throws -> [Received] {

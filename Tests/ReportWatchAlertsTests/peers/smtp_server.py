@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A real SMTP server for reportwatch's tests (aiosmtpd), on 127.0.0.1 only.
+"""A real SMTP server for reportwatch's tests (aiosmtpd), on 127.0.0.1 unless --host says otherwise.
 
 Every message it accepts is saved as N.eml (the bytes received) and N.json (what Python's
 `email` package makes of it: envelope, decoded headers, the raw header lines, each MIME part
@@ -13,6 +13,7 @@ closes or it gets SIGTERM.
   --smtps                   TLS from the first byte (implicit TLS) with the same certificate
   --auth USER:PASSWORD      require AUTH (PLAIN/LOGIN) with these credentials
   --reject N                answer 451 to the first N messages (a server that is having trouble)
+  --host ADDRESS            listen on this IPv4 address of the machine instead of 127.0.0.1
 """
 import argparse
 import asyncio
@@ -30,9 +31,9 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
-def free_port():
+def free_port(host):
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((host, 0))
         return s.getsockname()[1]
 
 
@@ -102,6 +103,7 @@ def main():
     parser.add_argument("--smtps", action="store_true")
     parser.add_argument("--auth")
     parser.add_argument("--reject", type=int, default=0)
+    parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
 
     context = None
@@ -126,10 +128,10 @@ def main():
         # Credentials only over TLS when the server has TLS at all, as a real server would.
         kwargs["auth_require_tls"] = context is not None
 
-    port = free_port()
+    port = free_port(args.host)
     controller = Controller(
-        Saver(args.dir, args.reject), hostname="127.0.0.1", port=port,
-        ssl_context=context if args.smtps else None, server_hostname="127.0.0.1", **kwargs)
+        Saver(args.dir, args.reject), hostname=args.host, port=port,
+        ssl_context=context if args.smtps else None, server_hostname=args.host, **kwargs)
     controller.start()
     print(json.dumps({"port": port}), flush=True)
 

@@ -468,8 +468,8 @@ private func paragraphTexts(_ lines: [BodyLine]) -> [String] {
 /// The points of a list section, each whole however it wraps. With bullets: each bullet starts a
 /// point, lines after it carry it on (over a page break too) and text before the first bullet is
 /// the list's introduction. Without bullets (pdftotext can drop them): each paragraph is a point,
-/// or each line ending a sentence short of the full width ends one; an introductory sentence
-/// ending in ":" is not a point.
+/// and within one, a line ending a sentence before a capital, or a line well short of the width,
+/// ends a point; an introductory sentence ending in ":" is not a point.
 private func listPoints(_ lines: [BodyLine]) -> [String] {
     let text = lines.filter { !$0.isBlank }
     guard !text.isEmpty else { return [] }
@@ -531,9 +531,14 @@ private func listPoints(_ lines: [BodyLine]) -> [String] {
         let width = text.map(\.text.count).max() ?? 0
         for paragraph in paragraphs {
             var current: [String] = []
-            for line in paragraph {
+            for (position, line) in paragraph.enumerated() {
                 current.append(line.trimmed)
-                if endsSentence(line.trimmed), line.text.count < width * 4 / 5 {
+                // A point ends where its sentence ends before a capital, or at a line well short
+                // of the width: lines of one point wrap at the width.
+                let next = position + 1 < paragraph.count ? paragraph[position + 1].trimmed : nil
+                let ends = (endsSentence(line.trimmed) && (next?.first?.isUppercase ?? true || line.text.count < width * 4 / 5))
+                    || (next != nil && line.text.count < width * 13 / 20)
+                if ends {
                     points.append(current)
                     current = []
                 }

@@ -353,6 +353,92 @@ private func expectLetter(_ f: ReportFindings, _ type: LetterType, _ comment: Co
         #expect(f.whatNeedsToImprove.last == "Recording.")
     }
 
+    @Test func olderMonitoringVisitWithAreasCoveredListAndAHeadingOverTwoLines() throws {
+        // Made-up, in the shape of 2017–19 monitoring-visit letters: no "Headline findings", the
+        // areas covered listed, a heading wrapped over two lines, a trust as the provider.
+        let text = """
+        Dear Mr Roe
+
+        Monitoring visit to Sometown Children’s Trust
+
+        This letter summarises the findings of the monitoring visit to Sometown Children’s
+        Trust, 14–15 November 2018. The visit was the third monitoring visit since the local
+        authority was judged inadequate in May 2017.
+
+        Areas covered by the visit
+
+        Inspectors reviewed the progress made in the following areas:
+
+        ◼ the quality of assessments
+
+        ◼ management oversight of children in need.
+
+        Overview
+
+        Progress since the last visit has been slow. Leaders now understand the scale of the task.
+
+        What the local authority needs to do to improve in this area of social
+        work practice
+
+        ◼ The timeliness of assessments.
+
+        Areas for priority action
+
+        There were no areas for priority action identified at this visit.
+
+        Findings and evaluation of progress
+
+        Children are seen.
+
+        Yours sincerely
+        """
+        let f = try #require(OfstedLetterReader.read(text: text))
+        #expect(f.letterType == .monitoringVisit)
+        #expect(f.localAuthority == "Sometown")
+        #expect(f.inspectionStart == (try day(2018, 11, 14)))
+        #expect(f.inspectionEnd == (try day(2018, 11, 15)))
+        #expect(f.focus == "Inspectors reviewed the progress made in the following areas: the quality of assessments; management oversight of children in need.")
+        #expect(f.mainConclusions == ["Progress since the last visit has been slow.", "Leaders now understand the scale of the task."])
+        #expect(f.whatNeedsToImprove == ["The timeliness of assessments."])
+        #expect(f.areasForPriorityAction.isEmpty)
+        #expect(f.warnings.isEmpty)
+    }
+
+    @Test func olderJTAITitleOverThreeLines() throws {
+        let text = """
+        Dear Partners
+
+        Joint targeted area inspection of the multi-agency response to child sexual
+        exploitation, children missing from home, care or education in the London
+        Borough of Anyborough
+
+        Between 5 and 9 June 2017, Ofsted, the Care Quality Commission, HMI Constabulary and
+        HMI Probation carried out a joint inspection of the multi-agency response to abuse and
+        neglect in the London Borough of Anyborough.
+
+        This letter to all the service leaders in the area outlines our findings.
+
+        Partners in Anyborough work well together. Children are safer as a result.
+
+        Areas for priority action
+
+        None.
+
+        Areas for improvement
+
+        • Information-sharing at the front door.
+        """
+        let f = try #require(OfstedLetterReader.read(text: text))
+        #expect(f.letterType == .jtai)
+        #expect(f.localAuthority == "Anyborough")
+        #expect(f.focus == "the multi-agency response to child sexual exploitation, children missing from home, care or education")
+        #expect(f.inspectionStart == (try day(2017, 6, 5)))
+        #expect(f.inspectionEnd == (try day(2017, 6, 9)))
+        #expect(f.mainConclusions == ["Partners in Anyborough work well together.", "Children are safer as a result."])
+        #expect(f.areasForPriorityAction.isEmpty)
+        #expect(f.whatNeedsToImprove == ["Information-sharing at the front door."])
+    }
+
     @Test func visitDatesInEveryPrintedForm() throws {
         let cases: [(String, Date, Date)] = [
             ("visit to X on 27 and\n28 February 2018.", try day(2018, 2, 27), try day(2018, 2, 28)),

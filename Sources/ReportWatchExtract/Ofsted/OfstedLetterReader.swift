@@ -56,6 +56,12 @@ public enum OfstedLetterReader {
             let covered = sections.first(where: isAreasCoveredHeading).map { paragraphTexts($0.lines) } ?? []
             findings.focus = (introSentences + covered.flatMap(sentences(of:))).first(where: isFocusSentence)
                 ?? covered.first
+            // "Inspectors reviewed the progress made in the following areas:" and a list.
+            if let focus = findings.focus, focus.hasSuffix(":"),
+               let section = sections.first(where: isAreasCoveredHeading) {
+                let areas = listPoints(section.lines).filter { $0 != focus && !$0.hasSuffix(":") }
+                if !areas.isEmpty { findings.focus = focus + " " + areas.map(OfstedLetterHeadline.trimmedEnd).joined(separator: "; ") + "." }
+            }
         }
 
         // Headline findings.
@@ -81,12 +87,11 @@ public enum OfstedLetterReader {
         if findings.mainConclusions.isEmpty { warnings.append("No headline findings were found in the letter.") }
 
         // Areas for priority action and what needs to improve.
-        if let section = sections.first(where: { isPriorityHeading($0.heading) }) {
-            findings.areasForPriorityAction = listPoints(section.lines).filter { !isNoPriorityAction($0) }
-        }
-        if let section = sections.first(where: { isImproveListHeading($0.heading) }) {
-            findings.whatNeedsToImprove = listPoints(section.lines)
-        }
+        // A letter about several areas can have a list for each.
+        findings.areasForPriorityAction = sections.sections.filter { isPriorityHeading($0.heading) }
+            .flatMap { listPoints($0.lines) }.filter { !isNoPriorityAction($0) }
+        findings.whatNeedsToImprove = sections.sections.filter { isImproveListHeading($0.heading) }
+            .flatMap { listPoints($0.lines) }
 
         findings.warnings = warnings
         return findings
@@ -157,7 +162,12 @@ private func findLetterTitle(_ body: [BodyLine]) -> LetterTitle? {
         while end < body.count, parts.count < 3, !body[end].isBlank {
             let next = body[end].trimmed
             let joined = joinLines(parts)
-            if endsSentence(joined) || endsSentence(next) || next.count > 90 || isLetterHeading(next) { break }
+            if endsSentence(joined) || endsSentence(next) || next.count > 90 || isLetterHeading(next)
+                || startsWithWords(next, anyOf: ["this", "between", "from", "on", "her majesty's", "his majesty's", "ofsted", "dear"])
+                || next.contains(/\b(?:19|20)\d\d\b/)
+            {
+                break
+            }
             if next.first?.isLowercase != true, joined.lowercased().hasSuffix("services") { break }
             parts.append(next)
             end += 1
@@ -200,7 +210,7 @@ func cleanCouncilName(_ raw: String) -> String? {
     var name = collapseWhitespace(raw).trimmingCharacters(in: CharacterSet(charactersIn: " ,.:;'\"’"))
     let prefixes = ["the ", "The ", "London Borough of ", "Royal Borough of ", "Metropolitan Borough of ",
                     "Borough of ", "Council of the ", "County of "]
-    let suffixes = ["'s", " local authority", " Local Authority", " Metropolitan Borough Council",
+    let suffixes = ["'s", " Children's Services Trust", " Children's Trust", " local authority", " Local Authority", " Metropolitan Borough Council",
                     " Metropolitan District Council", " Borough Council", " City Council", " County Council",
                     " District Council", " Council", " council", " Corporation", " area", " local area"]
     var changed = true
@@ -279,7 +289,8 @@ private func jtaiTheme(_ text: String) -> String? {
     var theme = String(match.1)
     if let last = theme.ranges(of: " in ").last {
         let place = theme[last.upperBound...]
-        if place.first?.isUppercase == true { theme = String(theme[..<last.lowerBound]) }
+        let name = place.hasPrefix("the ") ? place.dropFirst(4) : place
+        if name.first?.isUppercase == true { theme = String(theme[..<last.lowerBound]) }
     }
     theme = theme.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:"))
     return theme.count >= 10 ? collapseWhitespace(theme) : nil
@@ -332,7 +343,7 @@ private func isPriorityHeading(_ text: String) -> Bool {
 private func isImproveListHeading(_ text: String) -> Bool {
     let name = normalisedHeading(text)
     guard name.count <= 110 else { return false }
-    return name.firstMatch(of: /^(?:what (?:needs|need|does .{1,40}? need|the local authority needs?|the partnership needs?) to (?:improve|be improved)|what needs improving|areas? for (?:improvement|development)|recommendations)\b/) != nil
+    return name.firstMatch(of: /^(?:what (?:needs|need|does .{1,40}? need|the local authority needs?|the partnership needs?) to (?:do to )?(?:improve|be improved)|what needs improving|areas? for (?:improvement|development)|recommendations)\b/) != nil
 }
 
 private func isAreasCoveredHeading(_ section: LetterSection) -> Bool {
@@ -345,10 +356,11 @@ private func isLetterHeading(_ text: String) -> Bool {
         || name.hasPrefix("practice study") || name.hasPrefix("case study")
 }
 
+/// "There are no areas for priority action", "No areas for priority action were identified", "None."
 private func isNoPriorityAction(_ text: String) -> Bool {
     let lower = text.lowercased()
-    return lower.hasPrefix("there are no areas for priority action") || lower.hasPrefix("there is no area for priority action")
-        || lower.hasPrefix("no areas for priority action") || lower == "none" || lower == "none."
+    return lower.prefixMatch(of: /(?:there (?:are|were|is|was) )?no (?:areas?|priority actions?)\b/) != nil
+        || lower.hasPrefix("none")
 }
 
 struct LetterSection {
@@ -379,13 +391,25 @@ struct LetterSections {
             let atBoundary = sawBlank || previousWasHeading
                 || (previous.map { $0.trimmed.last.map { ".:?!)".contains($0) } ?? true } ?? true)
             let nextBlank = index >= body.count || body[index].isBlank
+            // In a list, points without a full stop look like headings: only a known heading, or
+            // one standing alone, ends it.
+            let inList = sections.last.map { isPriorityHeading($0.heading) || isImproveListHeading($0.heading) } ?? false
             let isHeading = atBoundary && line.trimmed.count <= 110 && (
                 isLetterHeading(line.trimmed)
-                    || (looksLikeHeading(line.trimmed) && itemMarker(line.trimmed) == nil && (line.indent <= 2 || nextBlank)
+                    || (looksLikeHeading(line.trimmed) && itemMarker(line.trimmed) == nil && (inList ? nextBlank : line.indent <= 2 || nextBlank)
                         && line.trimmed.split(separator: " ").count <= 10)
             )
             if isHeading {
-                sections.append(LetterSection(heading: stripFootnoteMarkers(line.trimmed), lines: []))
+                var heading = line.trimmed
+                // "What needs to improve in this area of social work" / "practice?"
+                if index < body.count, !body[index].isBlank, body[index].trimmed.count <= 40,
+                   body[index].trimmed.first?.isLowercase == true,
+                   body[index].trimmed.last.map({ "?:".contains($0) || $0.isLetter || $0.isNumber }) ?? false
+                {
+                    heading += " " + body[index].trimmed
+                    index += 1
+                }
+                sections.append(LetterSection(heading: stripFootnoteMarkers(heading), lines: []))
                 previousWasHeading = true
             } else {
                 // A blank line is kept before the line it separates: paragraphs stay apart.

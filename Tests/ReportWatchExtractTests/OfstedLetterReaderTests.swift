@@ -218,6 +218,35 @@ private func expectLetter(_ f: ReportFindings, _ type: LetterType, _ comment: Co
         #expect(f.mainConclusions.last == "For a small number of children at risk of cumulative harm, the risks to them of repeated incidents of domestic abuse are not grasped soon enough.")
     }
 
+    @Test func pointsAreStillReadWhenPdftotextDropsTheBullets() async throws {
+        // A font without a Unicode map can lose its bullets: the same letters with every ◼ and
+        // Wingdings bullet blanked out give the same points. Bracknell Forest's points of many
+        // sentences are told apart by blank lines and short last lines; one point whose last
+        // line runs the full width with the next point straight under it is merged.
+        for letter in Letter.allCases {
+            let text = try await letter.text()
+            var blanked = ""
+            for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                var line = String(line)
+                if let first = line.firstIndex(where: { !$0.isWhitespace }), "◼\u{F06E}".contains(line[first]) {
+                    line.replaceSubrange(first...first, with: " ")
+                }
+                blanked += line + "\n"
+            }
+            #expect(!blanked.contains("◼") && !blanked.contains("\u{F06E} "))
+            let withBullets = try #require(OfstedLetterReader.read(text: text))
+            let without = try #require(OfstedLetterReader.read(text: blanked))
+            #expect(without.areasForPriorityAction == withBullets.areasForPriorityAction, "\(letter)")
+            #expect(without.mainConclusions == withBullets.mainConclusions, "\(letter)")
+            if letter == .bracknellForest2019 {
+                #expect(without.whatNeedsToImprove.count == 14)
+                #expect(Set(without.whatNeedsToImprove.dropFirst()).isSubset(of: Set(withBullets.whatNeedsToImprove)))
+            } else {
+                #expect(without.whatNeedsToImprove == withBullets.whatNeedsToImprove, "\(letter)")
+            }
+        }
+    }
+
     @Test func gradedReportsAreNotLetters() async throws {
         let files = ["harrow_ilacs_2025-03-04_file50270419.pdf", "harrow_ilacs_2020-03-16_file50149055.pdf",
                      "brent_ilacs_2026-06-17_file50304386_post_reform.pdf", "birmingham_sif_2016-11-25.pdf"]

@@ -498,7 +498,10 @@ private func listPoints(_ lines: [BodyLine]) -> [String] {
     let text = lines.filter { !$0.isBlank }
     guard !text.isEmpty else { return [] }
     var points: [[String]] = []
-    if text.contains(where: { itemMarker($0.trimmed) != nil }) {
+    // Bulleted: the markers start the list (after at most a short introduction), or there are
+    // several; one number starting a wrapped line deep in unmarked points is not a bullet.
+    let markers = text.indices.filter { itemMarker(text[$0].trimmed) != nil }
+    if let first = markers.first, first < 4 || markers.count >= 2 {
         var bulletIndent = 0
         var listKind: MarkerKind?
         var sawBlank = false
@@ -553,6 +556,11 @@ private func listPoints(_ lines: [BodyLine]) -> [String] {
         paragraphs.removeAll { $0.isEmpty }
         if let first = paragraphs.first, joinLines(first.map(\.trimmed)).hasSuffix(":") { paragraphs.removeFirst() }
         let width = text.map(\.text.count).max() ?? 0
+        // Points of several sentences each (older JTAI letters) come apart at blank lines and at
+        // a sentence ending a line well short of the width: a sentence can end at a full line's
+        // end inside a point.
+        let sentenceCounts = paragraphs.map { sentences(of: joinLines($0.map(\.trimmed))).count }
+        let longPoints = paragraphs.count >= 3 && sentenceCounts.reduce(0, +) >= 3 * paragraphs.count
         for paragraph in paragraphs {
             var current: [String] = []
             for (position, line) in paragraph.enumerated() {
@@ -560,7 +568,8 @@ private func listPoints(_ lines: [BodyLine]) -> [String] {
                 // A point ends where its sentence ends before a capital, or at a line well short
                 // of the width: lines of one point wrap at the width.
                 let next = position + 1 < paragraph.count ? paragraph[position + 1].trimmed : nil
-                let ends = (endsSentence(line.trimmed) && (next?.first?.isUppercase ?? true || line.text.count < width * 4 / 5))
+                let short = line.text.count < width * 4 / 5
+                let ends = (endsSentence(line.trimmed) && (short || (!longPoints && next?.first?.isUppercase ?? true)))
                     || (next != nil && line.text.count < width * 13 / 20)
                 if ends {
                     points.append(current)

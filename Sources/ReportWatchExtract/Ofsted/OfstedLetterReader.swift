@@ -92,6 +92,14 @@ public enum OfstedLetterReader {
             .flatMap { listPoints($0.lines) }.filter { !isNoPriorityAction($0) }
         findings.whatNeedsToImprove = sections.sections.filter { isImproveListHeading($0.heading) }
             .flatMap { listPoints($0.lines) }
+        // A heading with nothing read under it is said, not passed over.
+        if let section = sections.first(where: { isImproveListHeading($0.heading) }), findings.whatNeedsToImprove.isEmpty {
+            warnings.append("No point could be read under \"\(section.heading)\".")
+        }
+        if let section = sections.first(where: { isPriorityHeading($0.heading) }), findings.areasForPriorityAction.isEmpty,
+           !listPoints(section.lines).contains(where: isNoPriorityAction) {
+            warnings.append("No area for priority action could be read under \"\(section.heading)\".")
+        }
 
         findings.warnings = warnings
         return findings

@@ -130,6 +130,8 @@ private func serve(_ harness: Harness, _ reports: [Served]) throws {
         let run = try ReportWatchBinary.run(["inspect-report", path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.stdout.contains("Letter: focused visit"))
+        #expect(run.stdout.contains("Grades: none (a letter is not graded)"))
+        #expect(!run.stdout.contains("Overall effectiveness") && !run.stdout.contains("Judgements:"))
         #expect(run.stdout.contains("Focus: Inspectors looked at the local authority's arrangements for the 'front door'"))
         #expect(run.stdout.contains("Areas for priority action (3):\n  - delays in case allocation, assessment and seeing children at risk of harm"))
         #expect(run.stdout.contains("Headline findings:\n  - There are significant weaknesses"))

@@ -484,6 +484,10 @@ private func expectLetter(_ f: ReportFindings, _ type: LetterType, _ comment: Co
             ("visit to X on 3, 4 and 5 March 2020.", try day(2020, 3, 3), try day(2020, 3, 5)),
             ("visit to X on 1st and 2nd May 2019.", try day(2019, 5, 1), try day(2019, 5, 2)),
             ("visit to X on 5 Sept. 2019.", try day(2019, 9, 5), try day(2019, 9, 5)),
+            ("visit to X on Tuesday 5 and Wednesday 6 March 2024.", try day(2024, 3, 5), try day(2024, 3, 6)),
+            ("visit to X on 31 October and 1 November 2023.", try day(2023, 10, 31), try day(2023, 11, 1)),
+            ("Date of visit: 14 May 2024", try day(2024, 5, 14), try day(2024, 5, 14)),
+            ("the monitoring visit to X children's services, 14–15 November 2018. The visit was", try day(2018, 11, 14), try day(2018, 11, 15)),
         ]
         for (written, start, end) in cases {
             let range = readLetterDates(collapseWhitespace(normalise(written)))

@@ -26,7 +26,9 @@ private func dateTokens(_ text: Substring) -> [DateToken] {
         guard !word.isEmpty else { return }
         defer { word = "" }
         let lower = word.lowercased()
-        if ["and", "to", "until", "till", "through", "&"].contains(lower) {
+        // "on Tuesday 5 and Wednesday 6 March 2024": the weekdays add nothing.
+        if ["and", "to", "until", "till", "through", "&", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday"].contains(lower) {
             tokens.append(.separator)
             return
         }
@@ -133,7 +135,7 @@ func parseLetterDateExpression(_ text: Substring) -> LetterDateRange? {
 /// The visit's dates: the first date expression after "on", "between", "from" or "dates:" in a
 /// sentence about the visit or inspection.
 func readLetterDates(_ text: String) -> LetterDateRange? {
-    let pattern = /(?i)\b(?:on|between|from|dates?(?: of (?:the )?(?:visit|inspection))?\s*:)\s*(?=\d)/
+    let pattern = /(?i)\b(?:on|between|from|dates?(?: of (?:the )?(?:visit|inspection))?\s*:)\s*(?:(?:mon|tues|wednes|thurs|fri)day,?\s+)?(?=\d)/
     for match in text.matches(of: pattern).prefix(40) {
         let sentenceStart = text[..<match.range.lowerBound].lastIndex(where: { ".!?".contains($0) })
             .map { text.index(after: $0) } ?? text.startIndex

@@ -308,6 +308,7 @@ private func isFocusSentence(_ sentence: String) -> Bool {
     let lower = sentence.lowercased()
     guard lower.count <= 600 else { return false }
     if lower.contains("range of evidence") || lower.contains("looked at evidence") { return false }
+    if lower.hasPrefix("the focus of this visit was") || lower.hasPrefix("the focus of the visit was") { return true }
     return lower.firstMatch(of: /^(?:during (?:this|the) (?:visit|inspection),? )?(?:the )?(?:inspectors|this (?:monitoring |focused )?visit|the visit|the focus of (?:this|the) (?:visit|inspection)|this inspection)\b[^.]{0,40}?\b(?:looked at|reviewed|focused on|focussed on|considered|evaluated|examined|was on)\b/) != nil
 }
 

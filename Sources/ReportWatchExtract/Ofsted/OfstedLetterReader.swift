@@ -397,8 +397,7 @@ struct LetterSections {
             }
             let lower = line.trimmed.lowercased()
             if lower.hasPrefix("yours sincerely") || lower.hasPrefix("yours faithfully") { break }
-            let atBoundary = sawBlank || previousWasHeading
-                || (previous.map { $0.trimmed.last.map { ".:?!)".contains($0) } ?? true } ?? true)
+            let atBoundary = sawBlank || previousWasHeading || (previous.map { endsBlock($0.trimmed) } ?? true)
             let nextBlank = index >= body.count || body[index].isBlank
             // In a list, points without a full stop look like headings: only a known heading, or
             // one standing alone, ends it.
@@ -434,6 +433,15 @@ struct LetterSections {
             sawBlank = false
             previous = line
         }
+    }
+
+    /// A line after which a heading can start without a blank line: it ends a sentence, a list
+    /// point's cross-reference ("(enabler 2, national framework)") or a quotation ("… 'baby-sitting.'").
+    private func endsBlock(_ trimmed: String) -> Bool {
+        guard let last = trimmed.last else { return true }
+        if ".:?!)".contains(last) { return true }
+        if "'\"".contains(last), let before = trimmed.dropLast().last { return ".?!".contains(before) }
+        return false
     }
 
     func first(where predicate: (LetterSection) -> Bool) -> LetterSection? {

@@ -182,7 +182,7 @@ public enum OfstedLetterHeadline {
         return parts.joined(separator: " ")
     }
 
-    static func trimmedEnd(_ text: String) -> String {
+    public static func trimmedEnd(_ text: String) -> String {
         var trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         while let last = trimmed.last, last == "." || last == ";" { trimmed.removeLast() }
         return trimmed

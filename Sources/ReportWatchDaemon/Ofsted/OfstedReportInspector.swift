@@ -32,16 +32,20 @@ public enum OfstedReportInspector {
         } else {
             lines.append("Inspection dates: (not found)")
         }
-        lines.append(overallText(findings))
-        if findings.judgements.isEmpty {
-            lines.append("Judgements: none read")
+        if findings.letterType != nil, !findings.isGraded {
+            lines.append("Grades: none (a letter is not graded)")
         } else {
-            lines.append("Judgements:")
-            func add(_ judgement: Judgement, depth: Int) {
-                lines.append(String(repeating: "  ", count: depth) + "- \(judgement.label): \(judgement.grade.rawValue)")
-                judgement.subJudgements.forEach { add($0, depth: depth + 1) }
+            lines.append(overallText(findings))
+            if findings.judgements.isEmpty {
+                lines.append("Judgements: none read")
+            } else {
+                lines.append("Judgements:")
+                func add(_ judgement: Judgement, depth: Int) {
+                    lines.append(String(repeating: "  ", count: depth) + "- \(judgement.label): \(judgement.grade.rawValue)")
+                    judgement.subJudgements.forEach { add($0, depth: depth + 1) }
+                }
+                findings.judgements.forEach { add($0, depth: 1) }
             }
-            findings.judgements.forEach { add($0, depth: 1) }
         }
         if findings.letterType != nil {
             if findings.areasForPriorityAction.isEmpty {
@@ -61,7 +65,9 @@ public enum OfstedReportInspector {
             lines.append("What needs to improve:")
             findings.whatNeedsToImprove.forEach { lines.append("  - \($0)") }
         }
-        if let summary = findings.summary {
+        if findings.letterType != nil {
+            // A letter's summary is its headline findings, printed above.
+        } else if let summary = findings.summary {
             lines.append("Summary:")
             for paragraph in summary.components(separatedBy: "\n\n") {
                 lines.append("  " + paragraph.replacingOccurrences(of: "\n", with: " "))

@@ -26,7 +26,9 @@ private func dateTokens(_ text: Substring) -> [DateToken] {
         guard !word.isEmpty else { return }
         defer { word = "" }
         let lower = word.lowercased()
-        if ["and", "to", "until", "till", "through", "&"].contains(lower) {
+        // "on Tuesday 5 and Wednesday 6 March 2024": the weekdays add nothing.
+        if ["and", "to", "until", "till", "through", "&", "monday", "tuesday", "wednesday", "thursday", "friday",
+            "saturday", "sunday"].contains(lower) {
             tokens.append(.separator)
             return
         }
@@ -133,7 +135,7 @@ func parseLetterDateExpression(_ text: Substring) -> LetterDateRange? {
 /// The visit's dates: the first date expression after "on", "between", "from" or "dates:" in a
 /// sentence about the visit or inspection.
 func readLetterDates(_ text: String) -> LetterDateRange? {
-    let pattern = /(?i)\b(?:on|between|from|dates?\s*:|dated)\s+(?=\d)/
+    let pattern = /(?i)\b(?:on|between|from|dates?(?: of (?:the )?(?:visit|inspection))?\s*:)\s*(?:(?:mon|tues|wednes|thurs|fri)day,?\s+)?(?=\d)/
     for match in text.matches(of: pattern).prefix(40) {
         let sentenceStart = text[..<match.range.lowerBound].lastIndex(where: { ".!?".contains($0) })
             .map { text.index(after: $0) } ?? text.startIndex
@@ -143,6 +145,21 @@ func readLetterDates(_ text: String) -> LetterDateRange? {
             .lowercased()
         guard ["visit", "inspect", "took place", "carried out"].contains(where: { sentence.contains($0) }) else { continue }
         if let range = parseLetterDateExpression(after) { return range }
+    }
+    // "… the monitoring visit to X children's services, 5–6 March 2024.": the first date in a
+    // sentence about the visit, without a word before it.
+    for sentence in text.split(separator: ".", omittingEmptySubsequences: true).prefix(40) {
+        let lower = sentence.lowercased()
+        guard lower.contains("visit") || lower.contains("inspection took place") else { continue }
+        for match in sentence.matches(of: /\b\d{1,2}(?:st|nd|rd|th)?\b/).prefix(6) {
+            let before = sentence[..<match.range.lowerBound]
+            if let last = before.last, "£$%.-–".contains(last) { continue }
+            // Only where an expression starts: not "30 June" of "1 January to 30 June".
+            let previousWord = before.split(whereSeparator: { $0.isWhitespace }).last.map { $0.lowercased() } ?? ""
+            let bare = previousWord.trimmingCharacters(in: CharacterSet(charactersIn: ","))
+            if ["to", "and", "until", "&", "-", "–"].contains(bare) || (!bare.isEmpty && bare.allSatisfy(\.isNumber)) { continue }
+            if let range = parseLetterDateExpression(sentence[match.range.lowerBound...]) { return range }
+        }
     }
     return nil
 }

@@ -56,6 +56,12 @@ public enum OfstedLetterReader {
             let covered = sections.first(where: isAreasCoveredHeading).map { paragraphTexts($0.lines) } ?? []
             findings.focus = (introSentences + covered.flatMap(sentences(of:))).first(where: isFocusSentence)
                 ?? covered.first
+            // "Inspectors reviewed the progress made in the following areas:" and a list.
+            if let focus = findings.focus, focus.hasSuffix(":"),
+               let section = sections.first(where: isAreasCoveredHeading) {
+                let areas = listPoints(section.lines).filter { $0 != focus && !$0.hasSuffix(":") }
+                if !areas.isEmpty { findings.focus = focus + " " + areas.map(OfstedLetterHeadline.trimmedEnd).joined(separator: "; ") + "." }
+            }
         }
 
         // Headline findings.
@@ -81,11 +87,18 @@ public enum OfstedLetterReader {
         if findings.mainConclusions.isEmpty { warnings.append("No headline findings were found in the letter.") }
 
         // Areas for priority action and what needs to improve.
-        if let section = sections.first(where: { isPriorityHeading($0.heading) }) {
-            findings.areasForPriorityAction = listPoints(section.lines).filter { !isNoPriorityAction($0) }
+        // A letter about several areas can have a list for each.
+        findings.areasForPriorityAction = sections.sections.filter { isPriorityHeading($0.heading) }
+            .flatMap { listPoints($0.lines) }.filter { !isNoPriorityAction($0) }
+        findings.whatNeedsToImprove = sections.sections.filter { isImproveListHeading($0.heading) }
+            .flatMap { listPoints($0.lines) }
+        // A heading with nothing read under it is said, not passed over.
+        if let section = sections.first(where: { isImproveListHeading($0.heading) }), findings.whatNeedsToImprove.isEmpty {
+            warnings.append("No point could be read under \"\(section.heading)\".")
         }
-        if let section = sections.first(where: { isImproveListHeading($0.heading) }) {
-            findings.whatNeedsToImprove = listPoints(section.lines)
+        if let section = sections.first(where: { isPriorityHeading($0.heading) }), findings.areasForPriorityAction.isEmpty,
+           !listPoints(section.lines).contains(where: isNoPriorityAction) {
+            warnings.append("No area for priority action could be read under \"\(section.heading)\".")
         }
 
         findings.warnings = warnings
@@ -157,7 +170,12 @@ private func findLetterTitle(_ body: [BodyLine]) -> LetterTitle? {
         while end < body.count, parts.count < 3, !body[end].isBlank {
             let next = body[end].trimmed
             let joined = joinLines(parts)
-            if endsSentence(joined) || endsSentence(next) || next.count > 90 || isLetterHeading(next) { break }
+            if endsSentence(joined) || endsSentence(next) || next.count > 90 || isLetterHeading(next)
+                || startsWithWords(next, anyOf: ["this", "between", "from", "on", "her majesty's", "his majesty's", "ofsted", "dear"])
+                || next.contains(/\b(?:19|20)\d\d\b/)
+            {
+                break
+            }
             if next.first?.isLowercase != true, joined.lowercased().hasSuffix("services") { break }
             parts.append(next)
             end += 1
@@ -200,7 +218,7 @@ func cleanCouncilName(_ raw: String) -> String? {
     var name = collapseWhitespace(raw).trimmingCharacters(in: CharacterSet(charactersIn: " ,.:;'\"’"))
     let prefixes = ["the ", "The ", "London Borough of ", "Royal Borough of ", "Metropolitan Borough of ",
                     "Borough of ", "Council of the ", "County of "]
-    let suffixes = ["'s", " local authority", " Local Authority", " Metropolitan Borough Council",
+    let suffixes = ["'s", " Children's Services Trust", " Children's Trust", " local authority", " Local Authority", " Metropolitan Borough Council",
                     " Metropolitan District Council", " Borough Council", " City Council", " County Council",
                     " District Council", " Council", " council", " Corporation", " area", " local area"]
     var changed = true
@@ -279,7 +297,8 @@ private func jtaiTheme(_ text: String) -> String? {
     var theme = String(match.1)
     if let last = theme.ranges(of: " in ").last {
         let place = theme[last.upperBound...]
-        if place.first?.isUppercase == true { theme = String(theme[..<last.lowerBound]) }
+        let name = place.hasPrefix("the ") ? place.dropFirst(4) : place
+        if name.first?.isUppercase == true { theme = String(theme[..<last.lowerBound]) }
     }
     theme = theme.trimmingCharacters(in: CharacterSet(charactersIn: " ,;:"))
     return theme.count >= 10 ? collapseWhitespace(theme) : nil
@@ -289,6 +308,7 @@ private func isFocusSentence(_ sentence: String) -> Bool {
     let lower = sentence.lowercased()
     guard lower.count <= 600 else { return false }
     if lower.contains("range of evidence") || lower.contains("looked at evidence") { return false }
+    if lower.hasPrefix("the focus of this visit was") || lower.hasPrefix("the focus of the visit was") { return true }
     return lower.firstMatch(of: /^(?:during (?:this|the) (?:visit|inspection),? )?(?:the )?(?:inspectors|this (?:monitoring |focused )?visit|the visit|the focus of (?:this|the) (?:visit|inspection)|this inspection)\b[^.]{0,40}?\b(?:looked at|reviewed|focused on|focussed on|considered|evaluated|examined|was on)\b/) != nil
 }
 
@@ -332,7 +352,7 @@ private func isPriorityHeading(_ text: String) -> Bool {
 private func isImproveListHeading(_ text: String) -> Bool {
     let name = normalisedHeading(text)
     guard name.count <= 110 else { return false }
-    return name.firstMatch(of: /^(?:what (?:needs|need|does .{1,40}? need|the local authority needs?|the partnership needs?) to (?:improve|be improved)|what needs improving|areas? for (?:improvement|development)|recommendations)\b/) != nil
+    return name.firstMatch(of: /^(?:what (?:needs|need|does .{1,40}? need|the local authority needs?|the partnership needs?) to (?:do to )?(?:improve|be improved)|what needs improving|areas? for (?:improvement|development)|recommendations)\b/) != nil
 }
 
 private func isAreasCoveredHeading(_ section: LetterSection) -> Bool {
@@ -345,10 +365,11 @@ private func isLetterHeading(_ text: String) -> Bool {
         || name.hasPrefix("practice study") || name.hasPrefix("case study")
 }
 
+/// "There are no areas for priority action", "No areas for priority action were identified", "None."
 private func isNoPriorityAction(_ text: String) -> Bool {
     let lower = text.lowercased()
-    return lower.hasPrefix("there are no areas for priority action") || lower.hasPrefix("there is no area for priority action")
-        || lower.hasPrefix("no areas for priority action") || lower == "none" || lower == "none."
+    return lower.prefixMatch(of: /(?:there (?:are|were|is|was) )?no (?:areas?|priority actions?)\b/) != nil
+        || lower.hasPrefix("none")
 }
 
 struct LetterSection {
@@ -376,16 +397,27 @@ struct LetterSections {
             }
             let lower = line.trimmed.lowercased()
             if lower.hasPrefix("yours sincerely") || lower.hasPrefix("yours faithfully") { break }
-            let atBoundary = sawBlank || previousWasHeading
-                || (previous.map { $0.trimmed.last.map { ".:?!)".contains($0) } ?? true } ?? true)
+            let atBoundary = sawBlank || previousWasHeading || (previous.map { endsBlock($0.trimmed) } ?? true)
             let nextBlank = index >= body.count || body[index].isBlank
+            // In a list, points without a full stop look like headings: only a known heading, or
+            // one standing alone, ends it.
+            let inList = sections.last.map { isPriorityHeading($0.heading) || isImproveListHeading($0.heading) } ?? false
             let isHeading = atBoundary && line.trimmed.count <= 110 && (
                 isLetterHeading(line.trimmed)
-                    || (looksLikeHeading(line.trimmed) && itemMarker(line.trimmed) == nil && (line.indent <= 2 || nextBlank)
+                    || (looksLikeHeading(line.trimmed) && itemMarker(line.trimmed) == nil && (inList ? nextBlank : line.indent <= 2 || nextBlank)
                         && line.trimmed.split(separator: " ").count <= 10)
             )
             if isHeading {
-                sections.append(LetterSection(heading: stripFootnoteMarkers(line.trimmed), lines: []))
+                var heading = line.trimmed
+                // "What needs to improve in this area of social work" / "practice?"
+                if index < body.count, !body[index].isBlank, body[index].trimmed.count <= 40,
+                   body[index].trimmed.first?.isLowercase == true,
+                   body[index].trimmed.last.map({ "?:".contains($0) || $0.isLetter || $0.isNumber }) ?? false
+                {
+                    heading += " " + body[index].trimmed
+                    index += 1
+                }
+                sections.append(LetterSection(heading: stripFootnoteMarkers(heading), lines: []))
                 previousWasHeading = true
             } else {
                 // A blank line is kept before the line it separates: paragraphs stay apart.
@@ -401,6 +433,15 @@ struct LetterSections {
             sawBlank = false
             previous = line
         }
+    }
+
+    /// A line after which a heading can start without a blank line: it ends a sentence, a list
+    /// point's cross-reference ("(enabler 2, national framework)") or a quotation ("… 'baby-sitting.'").
+    private func endsBlock(_ trimmed: String) -> Bool {
+        guard let last = trimmed.last else { return true }
+        if ".:?!)".contains(last) { return true }
+        if "'\"".contains(last), let before = trimmed.dropLast().last { return ".?!".contains(before) }
+        return false
     }
 
     func first(where predicate: (LetterSection) -> Bool) -> LetterSection? {
@@ -468,13 +509,16 @@ private func paragraphTexts(_ lines: [BodyLine]) -> [String] {
 /// The points of a list section, each whole however it wraps. With bullets: each bullet starts a
 /// point, lines after it carry it on (over a page break too) and text before the first bullet is
 /// the list's introduction. Without bullets (pdftotext can drop them): each paragraph is a point,
-/// or each line ending a sentence short of the full width ends one; an introductory sentence
-/// ending in ":" is not a point.
+/// and within one, a line ending a sentence before a capital, or a line well short of the width,
+/// ends a point; an introductory sentence ending in ":" is not a point.
 private func listPoints(_ lines: [BodyLine]) -> [String] {
     let text = lines.filter { !$0.isBlank }
     guard !text.isEmpty else { return [] }
     var points: [[String]] = []
-    if text.contains(where: { itemMarker($0.trimmed) != nil }) {
+    // Bulleted: the markers start the list (after at most a short introduction), or there are
+    // several; one number starting a wrapped line deep in unmarked points is not a bullet.
+    let markers = text.indices.filter { itemMarker(text[$0].trimmed) != nil }
+    if let first = markers.first, first < 4 || markers.count >= 2 {
         var bulletIndent = 0
         var listKind: MarkerKind?
         var sawBlank = false
@@ -529,11 +573,22 @@ private func listPoints(_ lines: [BodyLine]) -> [String] {
         paragraphs.removeAll { $0.isEmpty }
         if let first = paragraphs.first, joinLines(first.map(\.trimmed)).hasSuffix(":") { paragraphs.removeFirst() }
         let width = text.map(\.text.count).max() ?? 0
+        // Points of several sentences each (older JTAI letters) come apart at blank lines and at
+        // a sentence ending a line well short of the width: a sentence can end at a full line's
+        // end inside a point.
+        let sentenceCounts = paragraphs.map { sentences(of: joinLines($0.map(\.trimmed))).count }
+        let longPoints = paragraphs.count >= 3 && sentenceCounts.reduce(0, +) >= 3 * paragraphs.count
         for paragraph in paragraphs {
             var current: [String] = []
-            for line in paragraph {
+            for (position, line) in paragraph.enumerated() {
                 current.append(line.trimmed)
-                if endsSentence(line.trimmed), line.text.count < width * 4 / 5 {
+                // A point ends where its sentence ends before a capital, or at a line well short
+                // of the width: lines of one point wrap at the width.
+                let next = position + 1 < paragraph.count ? paragraph[position + 1].trimmed : nil
+                let short = line.text.count < width * 4 / 5
+                let ends = (endsSentence(line.trimmed) && (short || (!longPoints && next?.first?.isUppercase ?? true)))
+                    || (next != nil && line.text.count < width * 13 / 20)
+                if ends {
                     points.append(current)
                     current = []
                 }

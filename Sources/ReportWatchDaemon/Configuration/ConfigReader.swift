@@ -266,7 +266,7 @@ struct ConfigReader {
     mutating func duration(_ map: YAMLNode.Mapping, _ key: String, at path: String, allowZero: Bool = false) -> Duration? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let value = DurationParser.parse(text), allowZero || value > .zero else {
-            errors.append(error(node, Self.join(path, key), "invalid duration '\(text)'", suggestion: "use a number and a unit, such as 90s, 30m, 1h or 1h30m"))
+            errors.append(error(node, Self.join(path, key), "invalid duration '\(text)'", suggestion: "use a number and a unit, such as 90s, 30m, 1h or 1h30m, up to 365d"))
             return nil
         }
         return value

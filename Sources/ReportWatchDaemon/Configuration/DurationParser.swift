@@ -1,8 +1,9 @@
 /// Durations as the config writes them: `90s`, `30m`, `1h`, `1h30m`, `500ms`, `2d`.
 enum DurationParser {
-    /// The longest duration any key takes. Far past any useful interval or timeout, it keeps
-    /// every sum and product made from a duration (backoff, deadlines) inside its type.
-    static let longest: Duration = .seconds(365 * 86_400)
+    /// The longest duration any key takes (a century: a ModernGov window may look years back).
+    /// It keeps every sum and product made from a duration (backoff, deadlines, nanoseconds)
+    /// inside its type.
+    static let longest: Duration = .seconds(36_500 * 86_400)
 
     /// `nil` when the text is not a duration or is longer than ``longest``.
     static func parse(_ text: String) -> Duration? {

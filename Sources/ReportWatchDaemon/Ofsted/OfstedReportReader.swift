@@ -35,8 +35,16 @@ struct OfstedReportReader: Sendable {
         return date.timeIntervalSince(document.fetchedAt) >= refetchAfter
     }
 
-    /// Fetches through the source's politeness and reads the report at `url`.
+    /// Fetches through the source's politeness and reads the report at `url`, and keeps what it
+    /// found at once (``SourceContext/keep(_:)``): a pass over many reports that is cut short
+    /// resumes where it stopped.
     func read(key: String, url: String, published: Date?, context: SourceContext) async -> StoredDocument {
+        let document = await fetchAndRead(key: key, url: url, published: published, context: context)
+        context.keep(document)
+        return document
+    }
+
+    private func fetchAndRead(key: String, url: String, published: Date?, context: SourceContext) async -> StoredDocument {
         var document = StoredDocument(key: key, url: url, published: published, fetchedAt: now())
         let response: HTTPResponse
         do {

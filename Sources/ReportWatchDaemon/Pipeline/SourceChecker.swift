@@ -85,9 +85,12 @@ public struct SourceChecker: Sendable {
         } catch {
             return .failed(SourceFailure(.fetch, "cannot read the stored items: \(error)"), retryAfter: nil)
         }
+        let store = self.store
+        let sourceID = source.id
         let context = SourceContext(
             fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
-            previousItems: stored.items, isBaseline: isBaseline, storedDocuments: stored.documents)
+            previousItems: stored.items, isBaseline: isBaseline, storedDocuments: stored.documents,
+            keepDocument: { document in try store.write { try $0.save(document, for: sourceID) } })
         return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"),
                      storedItems: stored.items)
     }

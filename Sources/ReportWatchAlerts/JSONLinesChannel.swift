@@ -38,14 +38,20 @@ public struct JSONLinesChannel: AlertChannel {
         return "appended \(lines.count) bytes to \(path)"
     }
 
+    /// Appends whole lines or nothing. A write that stops part-way (a full disk) is cut back to
+    /// where it began, so the retry starts on a line of its own and no alert of the batch is
+    /// both kept and retried; a torn last line left by a process that died mid-write is cut
+    /// first. The lock keeps two processes (`check` from cron and the service) off each other.
     private func append(_ bytes: [UInt8]) throws(DeliveryError) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw DeliveryError("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        let start = try Self.endOfLastWholeLine(fd, path: path)
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer -> Int in
@@ -54,10 +60,41 @@ public struct JSONLinesChannel: AlertChannel {
             }
             if result < 0 {
                 if errno == EINTR { continue }
-                throw DeliveryError("cannot write \(path): \(String(cString: strerror(errno)))")
+                let reason = String(cString: strerror(errno))
+                _ = ftruncate(fd, start)
+                throw DeliveryError("cannot write \(path): \(reason)")
             }
             written += result
         }
-        guard fsync(fd) == 0 else { throw DeliveryError("cannot fsync \(path): \(String(cString: strerror(errno)))") }
+        guard fsync(fd) == 0 else {
+            let reason = String(cString: strerror(errno))
+            _ = ftruncate(fd, start)
+            throw DeliveryError("cannot fsync \(path): \(reason)")
+        }
+    }
+
+    /// The file's length once any torn last line is cut off: just after its last newline.
+    private static func endOfLastWholeLine(_ fd: Int32, path: String) throws(DeliveryError) -> off_t {
+        let end = lseek(fd, 0, SEEK_END)
+        guard end > 0 else { return max(end, 0) }
+        var last: UInt8 = 0
+        guard pread(fd, &last, 1, end - 1) == 1 else { throw DeliveryError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        if last == UInt8(ascii: "\n") { return end }
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        var position = end
+        var cut: off_t = 0
+        search: while position > 0 {
+            let from = max(0, position - off_t(chunk.count))
+            let count = Int(position - from)
+            let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, from) }
+            guard read == count else { throw DeliveryError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            for index in stride(from: count - 1, through: 0, by: -1) where chunk[index] == UInt8(ascii: "\n") {
+                cut = from + off_t(index) + 1
+                break search
+            }
+            position = from
+        }
+        guard ftruncate(fd, cut) == 0 else { throw DeliveryError("cannot cut the torn last line of \(path): \(String(cString: strerror(errno)))") }
+        return cut
     }
 }

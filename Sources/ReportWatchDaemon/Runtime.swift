@@ -18,6 +18,8 @@ public final class Runtime: Sendable {
     let gate: HostGate
     public let metrics: Metrics
     let robots: RobotsCache
+    /// Moved by every finished request and every document read, for the watchdog.
+    public let progress: CheckProgress
     /// Each source's host, as the host gate keys it, parsed once per configuration.
     private let hosts: [String: String]
 
@@ -26,7 +28,7 @@ public final class Runtime: Sendable {
         let client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
         do {
             try self.init(configuration: configuration, logger: logger, store: store, client: client, gate: HostGate(),
-                          robots: RobotsCache(), metrics: Metrics(), now: now)
+                          robots: RobotsCache(), metrics: Metrics(), progress: CheckProgress(), now: now)
         } catch {
             client.shutdown()
             throw error
@@ -36,11 +38,11 @@ public final class Runtime: Sendable {
     /// A runtime for a new configuration that keeps this one's store, client and host gate.
     convenience init(reloading configuration: Configuration, from previous: Runtime, now: @escaping @Sendable () -> Date) throws {
         try self.init(configuration: configuration, logger: previous.logger, store: previous.store, client: previous.client,
-                      gate: previous.gate, robots: previous.robots, metrics: previous.metrics, now: now)
+                      gate: previous.gate, robots: previous.robots, metrics: previous.metrics, progress: previous.progress, now: now)
     }
 
     private init(configuration: Configuration, logger: Logger, store: Store, client: HTTPClient, gate: HostGate,
-                 robots: RobotsCache, metrics: Metrics, now: @escaping @Sendable () -> Date) throws {
+                 robots: RobotsCache, metrics: Metrics, progress: CheckProgress, now: @escaping @Sendable () -> Date) throws {
         self.configuration = configuration
         self.logger = logger
         self.store = store
@@ -48,8 +50,10 @@ public final class Runtime: Sendable {
         self.gate = gate
         self.robots = robots
         self.metrics = metrics
+        self.progress = progress
         hosts = Dictionary(configuration.sources.map { ($0.id, Self.host(of: $0.url)) }, uniquingKeysWith: { first, _ in first })
-        let fetcher = PoliteFetcher(client: client, gate: gate, robots: robots, settings: configuration.http, politeness: configuration.politeness)
+        let fetcher = PoliteFetcher(client: client, gate: gate, robots: robots, settings: configuration.http,
+                                    politeness: configuration.politeness, progress: progress)
         checker = SourceChecker(
             configuration: configuration, store: store, fetcher: fetcher, logger: logger, metrics: metrics, now: now)
         let context = ChannelContext(

@@ -27,11 +27,15 @@ public struct SourceState: Sendable, Hashable {
     public var itemCount: Int
     /// What robots.txt said of the source's URL at the last check: "allowed" or why not.
     public var robots: String?
+    /// How many items the last check found missing whose removal it held, because the list
+    /// looked cut short; `nil` when nothing is held. The next check records them only if it agrees.
+    public var heldRemovals: Int?
 
     /// Healthy, baselined and allowed by robots: a 304 for such a source moves only its times
     /// (the state ``StoreTransaction/recordQuietCheck(_:at:next:)`` requires).
     public var isSettled: Bool {
         health == .ok && consecutiveFailures == 0 && lastError == nil && robots == "allowed" && baselineAt != nil
+            && heldRemovals == nil
     }
 
     public init(
@@ -47,7 +51,8 @@ public struct SourceState: Sendable, Hashable {
         health: Health = .ok,
         lastError: String? = nil,
         itemCount: Int = 0,
-        robots: String? = nil
+        robots: String? = nil,
+        heldRemovals: Int? = nil
     ) {
         self.sourceID = sourceID
         self.etag = etag
@@ -62,5 +67,6 @@ public struct SourceState: Sendable, Hashable {
         self.lastError = lastError
         self.itemCount = itemCount
         self.robots = robots
+        self.heldRemovals = heldRemovals
     }
 }

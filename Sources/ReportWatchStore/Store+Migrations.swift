@@ -79,6 +79,9 @@ extension Store {
         migrator.registerMigration("v3-robots") { db in
             try db.execute(sql: "ALTER TABLE source_state ADD COLUMN robots TEXT")
         }
+        migrator.registerMigration("v4-held-removals") { db in
+            try db.execute(sql: "ALTER TABLE source_state ADD COLUMN held_removals INTEGER")
+        }
         return migrator
     }
 }

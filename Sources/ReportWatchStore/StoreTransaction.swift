@@ -36,7 +36,7 @@ public struct StoreTransaction {
     /// columns each time, and every check reads a state.
     private static let stateColumns = """
         source_id, etag, last_modified, baseline_at, last_check_at, last_success_at, last_change_at, next_check_at,
-        consecutive_failures, health, last_error, item_count, robots
+        consecutive_failures, health, last_error, item_count, robots, held_removals
         """
 
     private static func sourceState(from row: Row) -> SourceState {
@@ -53,7 +53,8 @@ public struct StoreTransaction {
             health: SourceState.Health(rawValue: row[9]) ?? .ok,
             lastError: row[10],
             itemCount: row[11],
-            robots: row[12]
+            robots: row[12],
+            heldRemovals: row[13]
         )
     }
 
@@ -69,7 +70,7 @@ public struct StoreTransaction {
         try db.cachedStatement(sql: """
             UPDATE source_state SET last_check_at = ?, last_success_at = ?, next_check_at = ?
             WHERE source_id = ? AND health = 'ok' AND consecutive_failures = 0 AND last_error IS NULL
-                AND robots = 'allowed' AND baseline_at IS NOT NULL
+                AND robots = 'allowed' AND baseline_at IS NOT NULL AND held_removals IS NULL
             """).execute(arguments: [now, now, next, sourceID])
         return db.changesCount == 1
     }
@@ -78,20 +79,22 @@ public struct StoreTransaction {
         try db.cachedStatement(
             sql: """
                 INSERT INTO source_state (source_id, etag, last_modified, baseline_at, last_check_at, last_success_at,
-                    last_change_at, next_check_at, consecutive_failures, health, last_error, item_count, robots)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    last_change_at, next_check_at, consecutive_failures, health, last_error, item_count, robots, held_removals)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(source_id) DO UPDATE SET
                     etag = excluded.etag, last_modified = excluded.last_modified, baseline_at = excluded.baseline_at,
                     last_check_at = excluded.last_check_at, last_success_at = excluded.last_success_at,
                     last_change_at = excluded.last_change_at, next_check_at = excluded.next_check_at,
                     consecutive_failures = excluded.consecutive_failures, health = excluded.health,
-                    last_error = excluded.last_error, item_count = excluded.item_count, robots = excluded.robots
+                    last_error = excluded.last_error, item_count = excluded.item_count, robots = excluded.robots,
+                    held_removals = excluded.held_removals
                 """
         ).execute(
             arguments: [
                 state.sourceID, state.etag, state.lastModified, Self.seconds(state.baselineAt), Self.seconds(state.lastCheckAt),
                 Self.seconds(state.lastSuccessAt), Self.seconds(state.lastChangeAt), Self.seconds(state.nextCheckAt),
                 state.consecutiveFailures, state.health.rawValue, state.lastError, state.itemCount, state.robots,
+                state.heldRemovals,
             ])
     }
 

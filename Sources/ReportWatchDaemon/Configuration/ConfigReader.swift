@@ -22,6 +22,7 @@ struct ConfigReader {
     ]
     static let commonSourceKeys = [
         "id", "name", "kind", "url", "interval", "jitter", "failures_before_alert", "politeness", "keywords", "ignore_fields",
+        "may_shrink",
     ]
     static let commonChannelKeys = ["id", "kind", "sources", "events", "digest", "urgent_events"]
 
@@ -137,6 +138,7 @@ struct ConfigReader {
         }
         source.keywords = strings(map, "keywords", at: path) ?? []
         source.ignoreFields = Set(strings(map, "ignore_fields", at: path) ?? [])
+        source.mayShrink = boolean(map, "may_shrink", at: path) ?? false
         return source
     }
 
@@ -263,10 +265,21 @@ struct ConfigReader {
         return value
     }
 
+    mutating func boolean(_ map: YAMLNode.Mapping, _ key: String, at path: String) -> Bool? {
+        guard let (text, node) = scalar(map, key, at: path) else { return nil }
+        switch text {
+        case "true", "True", "TRUE", "yes": return true
+        case "false", "False", "FALSE", "no": return false
+        default:
+            errors.append(error(node, Self.join(path, key), "expected true or false, got '\(text)'"))
+            return nil
+        }
+    }
+
     mutating func duration(_ map: YAMLNode.Mapping, _ key: String, at path: String, allowZero: Bool = false) -> Duration? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let value = DurationParser.parse(text), allowZero || value > .zero else {
-            errors.append(error(node, Self.join(path, key), "invalid duration '\(text)'", suggestion: "use a number and a unit, such as 90s, 30m, 1h or 1h30m"))
+            errors.append(error(node, Self.join(path, key), "invalid duration '\(text)'", suggestion: "use a number and a unit, such as 90s, 30m, 1h or 1h30m, up to 36500d"))
             return nil
         }
         return value

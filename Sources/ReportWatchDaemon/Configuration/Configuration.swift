@@ -93,6 +93,9 @@ public struct SourceConfiguration: Sendable {
     public var keywords: [String] = []
     /// Fields that are stored but never produce a `changed` alert.
     public var ignoreFields: Set<String> = []
+    /// The list may really lose most of its items at once: removals are never held as a list
+    /// cut short (``SourceChecker``).
+    public var mayShrink = false
     /// Where in the config file the source is defined.
     public var line: Int = 0
 

@@ -1,7 +1,13 @@
 /// Durations as the config writes them: `90s`, `30m`, `1h`, `1h30m`, `500ms`, `2d`.
 enum DurationParser {
+    /// The longest duration any key takes (a century: a ModernGov window may look years back).
+    /// It keeps every sum and product made from a duration (backoff, deadlines, nanoseconds)
+    /// inside its type.
+    static let longest: Duration = .seconds(36_500 * 86_400)
+
+    /// `nil` when the text is not a duration or is longer than ``longest``.
     static func parse(_ text: String) -> Duration? {
-        var total: Duration = .zero
+        var total = 0.0
         var number = ""
         var unit = ""
         var sawAny = false
@@ -16,7 +22,8 @@ enum DurationParser {
             case "d": seconds = value * 86400
             default: return false
             }
-            total += .milliseconds(Int64((seconds * 1000).rounded()))
+            total += seconds
+            guard total.isFinite, total <= longest.seconds else { return false }
             number = ""
             unit = ""
             sawAny = true
@@ -34,6 +41,6 @@ enum DurationParser {
             }
         }
         guard flush(), sawAny else { return nil }
-        return total
+        return .milliseconds(Int64((total * 1000).rounded()))
     }
 }

@@ -7,7 +7,8 @@ import ReportWatchStore
 /// Drains the outbox: each channel on its own, oldest alert first. An alert is marked
 /// delivered to a channel only after the channel confirmed it; a failure schedules a retry
 /// with exponential backoff and jitter (or the receiver's Retry-After), and an alert older than
-/// `max_age` is dead-lettered with one `delivery_failed` alert to the other channels.
+/// `max_age` is dead-lettered with one `delivery_failed` alert to the other channels (a
+/// `delivery_failed` alert itself is dead-lettered without one).
 ///
 /// A channel with a `digest` holds its alerts (except `urgent_events`) until the digest time and
 /// sends them as one message. A channel whose receiver is down pauses as a whole, so its alerts
@@ -358,6 +359,9 @@ public struct Deliverer: Sendable {
         do {
             try store.write { transaction in
                 try transaction.markDead(alertID: alert.id, channel: channel.id, error: reason)
+                // A notice about a failed delivery is never the subject of another: with three
+                // channels down, each would otherwise tell the others, and theirs the others.
+                guard alert.event != .deliveryFailed else { return }
                 let others = configuration.channels(for: notice).filter { $0 != channel.id }
                 try transaction.enqueue(notice, for: others)
             }

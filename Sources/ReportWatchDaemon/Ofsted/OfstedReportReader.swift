@@ -12,7 +12,11 @@ struct OfstedReportReader: Sendable {
     /// Prefix of `StoredDocument.error` when the PDF could not be fetched (as opposed to read):
     /// such documents are tried again later, so the next report can still be compared with it.
     static let fetchErrorPrefix = "fetch failed: "
-    /// How long to wait before fetching a report again whose fetch failed.
+    /// Prefix of `StoredDocument.error` when the PDF was fetched but not read for a reason of
+    /// the moment (no room to keep it, pdftotext missing or timed out, an error page served
+    /// instead): tried again later too.
+    static let temporaryErrorPrefix = "not read yet: "
+    /// How long to wait before fetching a report again whose fetch or reading failed for now.
     static let refetchAfter: TimeInterval = 6 * 3600
 
     var extractor = PDFTextExtractor(lastPage: OfstedReportParser.pagesNeeded)
@@ -23,16 +27,24 @@ struct OfstedReportReader: Sendable {
         (stateDirectory as NSString).appendingPathComponent("reports")
     }
 
-    /// True when a stored document should be fetched again: only a failed fetch, and not
-    /// sooner than `refetchAfter`. A PDF that was fetched but could not be read is never fetched
-    /// again (its bytes are kept; `inspect-report` reads them).
+    /// True when a stored document should be fetched again: a failed fetch or a temporary
+    /// failure to read it, and not sooner than `refetchAfter`. A PDF that pdftotext cannot parse
+    /// is never fetched again (its bytes are kept; `inspect-report` reads them).
     static func shouldRefetch(_ document: StoredDocument, at date: Date) -> Bool {
-        guard let error = document.error, error.hasPrefix(fetchErrorPrefix) else { return false }
+        guard let error = document.error, error.hasPrefix(fetchErrorPrefix) || error.hasPrefix(temporaryErrorPrefix) else { return false }
         return date.timeIntervalSince(document.fetchedAt) >= refetchAfter
     }
 
-    /// Fetches through the source's politeness and reads the report at `url`.
+    /// Fetches through the source's politeness and reads the report at `url`, and keeps what it
+    /// found at once (``SourceContext/keep(_:)``): a pass over many reports that is cut short
+    /// resumes where it stopped.
     func read(key: String, url: String, published: Date?, context: SourceContext) async -> StoredDocument {
+        let document = await fetchAndRead(key: key, url: url, published: published, context: context)
+        context.keep(document)
+        return document
+    }
+
+    private func fetchAndRead(key: String, url: String, published: Date?, context: SourceContext) async -> StoredDocument {
         var document = StoredDocument(key: key, url: url, published: published, fetchedAt: now())
         let response: HTTPResponse
         do {
@@ -58,7 +70,7 @@ struct OfstedReportReader: Sendable {
         // An HTML error or login page served with 200 is not a report; it is not kept either.
         guard Self.looksLikePDF(bytes) else {
             let type = contentType.map { " (Content-Type \($0))" } ?? ""
-            document.error = "the response is not a PDF\(type): the report could not be read"
+            document.error = Self.temporaryErrorPrefix + "the response is not a PDF\(type): the report could not be read"
             return document
         }
         let hash = SHA256.hash(data: bytes).map { byte in
@@ -76,16 +88,16 @@ struct OfstedReportReader: Sendable {
             }
             document.path = path
         } catch {
-            document.error = "the report could not be kept at \(path): \(error)"
+            document.error = Self.temporaryErrorPrefix + "the report could not be kept at \(path): \(error)"
             return document
         }
         do {
             let text = try await extractor.text(ofPDFAt: path)
             document.findings = OfstedReportParser.parse(text: text)
         } catch let error as PDFTextError {
-            document.error = "the report could not be read: \(error.description)"
+            document.error = (error.isFinal ? "" : Self.temporaryErrorPrefix) + "the report could not be read: \(error.description)"
         } catch {
-            document.error = "the report could not be read: \(error)"
+            document.error = Self.temporaryErrorPrefix + "the report could not be read: \(error)"
         }
         return document
     }

@@ -17,6 +17,8 @@ struct PoliteFetcher: Sendable {
     let robots: RobotsCache
     let settings: HTTPSettings
     let politeness: Politeness
+    /// Noted whenever a request ends, answered or not.
+    var progress: CheckProgress? = nil
     /// The gate's key for each URL fetched, so a check does not parse its URL again.
     private let hosts = HostKeys()
 
@@ -83,6 +85,7 @@ struct PoliteFetcher: Sendable {
     private func send(_ request: HTTPRequest, politeness: Politeness) async throws -> HTTPResponse {
         let host = hosts.key(for: request.url)
         try await gate.acquire(host, politeness: politeness)
+        defer { progress?.note() }
         do {
             let response = try await client.send(request)
             if response.status == 429 || response.status == 503,

@@ -85,9 +85,12 @@ public struct SourceChecker: Sendable {
         } catch {
             return .failed(SourceFailure(.fetch, "cannot read the stored items: \(error)"), retryAfter: nil)
         }
+        let store = self.store
+        let sourceID = source.id
         let context = SourceContext(
             fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
-            previousItems: stored.items, isBaseline: isBaseline, storedDocuments: stored.documents)
+            previousItems: stored.items, isBaseline: isBaseline, storedDocuments: stored.documents,
+            keepDocument: { document in try store.write { try $0.save(document, for: sourceID) } })
         return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"),
                      storedItems: stored.items)
     }
@@ -120,6 +123,7 @@ public struct SourceChecker: Sendable {
             var alerts: [Alert] = []
             var outcome: CheckOutcome
             var retryAfter: Duration?
+            var held: Int?
 
             func succeeded() {
                 if state.health != .ok {
@@ -187,24 +191,47 @@ public struct SourceChecker: Sendable {
                     try transaction.recordItems(source.id, seen: items, changes: [], alertIDs: [:], at: date, previous: previousItems)
                     state.baselineAt = date
                 } else {
-                    let changes = ItemDiff.changes(from: previousItems, to: items, ignoring: source.ignoreFields)
+                    var changes = ItemDiff.changes(from: previousItems, to: items, ignoring: source.ignoreFields)
+                    var changeAlerts: [String: Alert] = [:]
+                    for change in changes {
+                        if let alert = try source.kind.alert(for: change, source: source, date: date, transaction: transaction) {
+                            changeAlerts[change.key] = alert
+                        }
+                    }
+                    var seen = items
+                    // Only removals that would alert count: a ModernGov meeting's agenda items
+                    // leave with it, silently.
+                    let missing = changes.filter { $0.event == .removed }
+                    let alertingMissing = missing.filter { changeAlerts[$0.key] != nil }.count
+                    if Self.looksCutShort(removed: alertingMissing, of: previousItems.count), !source.mayShrink, state.heldRemovals == nil {
+                        // Held: the missing items stay current, and the next check decides.
+                        changes.removeAll { $0.event == .removed }
+                        for case .removed(let item) in missing {
+                            seen.append(item)
+                            changeAlerts[item.key] = nil
+                        }
+                        held = missing.count
+                        alerts.append(healthAlert(.structureChanged, source, date,
+                            "\(source.name): \(alertingMissing) of \(previousItems.count) items are missing; "
+                            + "their removal waits for the next check to agree"))
+                    }
                     var alertIDs: [String: String] = [:]
                     for change in changes {
-                        guard let alert = try source.kind.alert(for: change, source: source, date: date, transaction: transaction)
-                        else { continue }
+                        guard let alert = changeAlerts[change.key] else { continue }
                         alertIDs[change.key] = alert.id
                         alerts.append(alert)
                     }
-                    try transaction.recordItems(source.id, seen: items, changes: changes, alertIDs: alertIDs, at: date,
+                    try transaction.recordItems(source.id, seen: seen, changes: changes, alertIDs: alertIDs, at: date,
                                                 previous: previousItems, lastSeen: state.lastSuccessAt)
                     if !changes.isEmpty { state.lastChangeAt = date }
                     outcome = changes.isEmpty ? .unchanged(notModified: false) : .changed(changes)
                 }
-                // Validators only from a response whose extraction succeeded: a 304 must never
-                // vouch for a broken page.
-                state.etag = etag
-                state.lastModified = lastModified
-                state.itemCount = items.count
+                // Validators only from a response whose extraction succeeded and was taken whole:
+                // a 304 must never vouch for a broken or a held page.
+                state.etag = held == nil ? etag : nil
+                state.lastModified = held == nil ? lastModified : nil
+                state.itemCount = held == nil ? items.count : previousItems.count
+                state.heldRemovals = held
                 succeeded()
             }
             if case .failed(let failure) = outcome, failure.kind == .robots {
@@ -281,6 +308,13 @@ public struct SourceChecker: Sendable {
 
     func healthAlert(_ event: AlertEvent, _ source: SourceConfiguration, _ date: Date, _ title: String) -> Alert {
         Alert(source: source.id, event: event, title: title, url: source.url, detectedAt: date, summary: title)
+    }
+
+    /// Whether `removed` of `count` stored items vanishing at once reads as a list the server
+    /// cut short (a CMS serving the first few while it rebuilds) rather than real removals:
+    /// more than half of them, and at least three.
+    static func looksCutShort(removed: Int, of count: Int) -> Bool {
+        removed >= 3 && removed * 2 > count
     }
 
     /// The interval, moved at random by the jitter; after the alert threshold, failures back off

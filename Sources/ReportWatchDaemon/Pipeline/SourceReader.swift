@@ -46,10 +46,38 @@ public struct SourceContext: Sendable {
     /// Documents already stored for this source, by item key, so each is fetched only once.
     public let storedDocuments: [String: StoredDocument]
 
-    /// Fetches another document within the source's politeness.
+    /// Writes a document to the store as soon as it is read; `nil` where nothing is stored
+    /// (`test-source`).
+    var keepDocument: (@Sendable (StoredDocument) throws -> Void)? = nil
+
+    /// Fetches another document within the source's politeness. Each finished request counts as
+    /// progress for the watchdog.
     public func fetch(_ url: String, maxBodyBytes: Int? = nil) async throws -> HTTPResponse {
         // The source's own host decides which addresses its links may lead to.
         try await fetcher.fetch(url, politeness: source.politeness, maxBodyBytes: maxBodyBytes, sourceURL: source.url)
+    }
+
+    /// Tells the service's watchdog that this check is moving forward. Call it after each piece
+    /// of work that is not a request (a document read, a page parsed): requests report
+    /// themselves. A check that reads many documents is then never taken for a stuck one.
+    public func reportProgress() {
+        fetcher.progress?.note()
+    }
+
+    /// Stores a document this check has read now, rather than with the check's items at its
+    /// end, so a check cut short (a restart, the watchdog) finds it in ``storedDocuments`` next
+    /// time instead of fetching and reading it again. Also reports progress. A failure to store
+    /// it is logged: the check's own commit stores it again.
+    public func keep(_ document: StoredDocument) {
+        reportProgress()
+        guard let keepDocument else { return }
+        do {
+            try keepDocument(document)
+        } catch {
+            logger.warning("cannot keep the document yet", metadata: [
+                "source.id": "\(source.id)", "url": "\(document.url)", "error": "\(error)",
+            ])
+        }
     }
 }
 

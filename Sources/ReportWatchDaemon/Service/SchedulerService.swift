@@ -29,19 +29,32 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     private var aliveUntil: ContinuousClock.Instant = .now + .seconds(120)
     /// Called after every pass, for sd_notify STATUS.
     private let onPass: @Sendable (Runtime) async -> Void
+    /// The least time a pass, or a stretch of a pass without progress, counts as alive.
+    private let minimumBudget: Duration
 
     public init(runtime: Runtime, clock: C, now: @escaping @Sendable () -> Date = Date.init,
-                onPass: @escaping @Sendable (Runtime) async -> Void = { _ in }) {
+                minimumBudget: Duration = .seconds(120), onPass: @escaping @Sendable (Runtime) async -> Void = { _ in }) {
         self.runtime = runtime
         self.clock = clock
         self.now = now
+        self.minimumBudget = minimumBudget
         self.onPass = onPass
     }
 
     public var currentRuntime: Runtime { runtime }
 
-    /// Whether the loop is making progress (the watchdog pings only then).
-    public var isMakingProgress: Bool { ContinuousClock.now <= aliveUntil }
+    /// Whether the loop is making progress (the watchdog pings only then): within the pass's
+    /// budget, or within a request's time of the last progress a check reported (a request
+    /// finished, a document read), so a long pass that keeps moving is never killed.
+    public var isMakingProgress: Bool {
+        let now = ContinuousClock.now
+        if now <= aliveUntil { return true }
+        guard let last = runtime.progress.lastNoted else { return false }
+        let configuration = runtime.configuration
+        // One request (with its gap) and pdftotext on what it fetched may follow a progress note.
+        let grace = max(configuration.http.timeout + configuration.politeness.minGap + .seconds(60), minimumBudget)
+        return now <= last + grace
+    }
 
     /// Applies a new configuration without losing state: new sources are checked when due,
     /// removed ones are no longer checked.
@@ -111,7 +124,7 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
         for source in due { perHost[runtime.host(of: source), default: 0] += 1 }
         let longestQueue = perHost.values.max() ?? 1
         let budget = (configuration.http.timeout + configuration.politeness.minGap) * (longestQueue + 2)
-        aliveUntil = .now + max(budget, .seconds(120))
+        aliveUntil = .now + max(budget, minimumBudget)
     }
 
     /// After a restart, checks that fell due while the service was down are spread over each

@@ -29,6 +29,18 @@ public enum PDFTextError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The file is something else served under a PDF's name (Ofsted once served HTML pages so).
     case notAPDF(path: String, whatItIs: String)
 
+    /// True when the PDF itself is at fault, so trying it again would fail the same way: pdftotext
+    /// could not parse it, it forbids extraction, it exhausted the memory limit, or its text is
+    /// too large. The rest (pdftotext missing or not starting, a timeout under load, no room to
+    /// write the text) may pass on a later try.
+    public var isFinal: Bool {
+        switch self {
+        case .failed(_, let status, _): status == 1 || status == 3
+        case .killedBySignal, .outputTooLarge: true
+        case .notFound, .inputNotFound, .launchFailed, .timedOut, .outputMissing: false
+        }
+    }
+
     public var description: String {
         switch self {
         case .notFound(let executable):

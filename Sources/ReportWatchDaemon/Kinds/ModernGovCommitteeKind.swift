@@ -136,8 +136,7 @@ struct ModernGovCommitteeKind: SourceKind {
                 Self.previousChildren(of: meeting.id, in: previous).forEach { collected.append($0) }
             case .success(.read(let meetingPage, let etag, let lastModified)):
                 var children = Self.children(of: meeting, fields["title"] ?? meeting.dateText, meetingPage)
-                let outcome = await readPapers(of: &children, meetingIsNew: previous[key] == nil, reader: reader,
-                                               budget: &budget, context: context)
+                let outcome = await readPapers(of: &children, reader: reader, budget: &budget, context: context)
                 documents += outcome.documents
                 fields["published"] = meetingPage.published
                 fields["modified"] = meetingPage.modified
@@ -225,7 +224,7 @@ struct ModernGovCommitteeKind: SourceKind {
     /// each child what matched; children already known keep what their reading found.
     /// `withheld`: new papers left for a later check (this check's budget was spent); they are
     /// left out of the items, so they are still new then.
-    private func readPapers(of children: inout [Item], meetingIsNew: Bool, reader: ModernGovPaperReader,
+    private func readPapers(of children: inout [Item], reader: ModernGovPaperReader,
                             budget: inout Int, context: SourceContext) async -> (documents: [StoredDocument], withheld: Bool) {
         let previous = context.previousItems
         let keywords = context.source.keywords
@@ -286,7 +285,6 @@ struct ModernGovCommitteeKind: SourceKind {
                                                                 keywords: keywords)) { _, new in new }
             }
         }
-        _ = meetingIsNew
         return (documents, !withheld.isEmpty)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ReportWatchDaemon
 import ReportWatchCore
+import ReportWatchStore
 import ReportWatchTestSupport
 
 // Kingston's real meeting pages (see ModernGovKindTests.swift), with Kent County Council's real
@@ -228,6 +229,53 @@ struct ModernGovPapersTests {
         let kept = try FileManager.default.contentsOfDirectory(atPath: papers)
         #expect(kept.filter { $0.hasSuffix(".pdf") }.count == Paper.all.count)
         #expect(kept.filter { $0.hasSuffix(".text.json") }.count == Paper.all.count)
+    }
+
+    @Test func papersBeyondTheChecksBudgetWaitForTheNextCheckAndAreStillReadOnce() async throws {
+        let harness = try harness(keywords: ["SEND"], extra: "\n    papers: {per_pass: 1}")
+        var site = try Kingston()
+        site.serve(on: harness.server, conditional: true)
+        await harness.check()
+        try site.addToItem60([.commissioning, .strengthening, .letter])
+        site.serve(on: harness.server, conditional: true)
+
+        // One paper a check, in page order; the meeting page is read in full again until all are in.
+        var alertsAfter: [[String]] = []
+        for _ in 0..<4 {
+            await harness.check()
+            alertsAfter.append(try harness.deliveredAlerts().compactMap(\.key))
+        }
+        #expect(alertsAfter == [["document:900096"], ["document:900096", "document:900109"],
+                                ["document:900096", "document:900109"], ["document:900096", "document:900109"]])
+        for paper in [Paper.commissioning, .strengthening, .letter] {
+            #expect(harness.server.requests(forPath: paper.path).count == 1, "\(paper.path)")
+        }
+        #expect(try harness.items("kingston")["document:900200"] != nil)
+    }
+
+    /// A check stopped (a restart) after it kept a paper but before it recorded the items: the
+    /// next check finds the paper new on the page and already read, and does not fetch it again.
+    @Test func aPaperKeptByACheckThatDidNotFinishIsNotFetchedAgain() async throws {
+        let harness = try harness(keywords: ["care leavers"])
+        var site = try Kingston()
+        site.serve(on: harness.server)
+        await harness.check()
+
+        // What the stopped check left: the kept copy, its text and the stored document.
+        let url = harness.server.url(Paper.strengthening.path)
+        let reader = ModernGovPaperReader(maxPages: 60, maxBytes: 20_000_000)
+        let paper = await reader.read(bytes: Array(try Fixtures.data(Paper.strengthening.fixture)), contentType: "application/pdf",
+                                      into: StoredDocument(key: "document:900109", url: url, fetchedAt: Date()),
+                                      stateDirectory: harness.configuration.stateDirectory)
+        try harness.runtime.store.write { try $0.save(paper.document, for: "kingston") }
+
+        try site.addRows([.strengthening])
+        site.serve(on: harness.server)
+        await harness.check()
+        #expect(harness.server.requests(forPath: Paper.strengthening.path).isEmpty)
+        let alerts = try harness.deliveredAlerts()
+        #expect(alerts.count == 1, "\(alerts.map(\.title))")
+        #expect(alerts.first?.summary?.contains("page 3: \"The Care Leavers Service will continue") == true, "\(alerts.first?.summary ?? "")")
     }
 
     @Test func aPaperBeyondThePageLimitSaysItWasCutShort() async throws {

@@ -322,6 +322,34 @@ struct ModernGovPapersTests {
         }
     }
 
+    /// A meeting stored by a version that did not read papers (no `papers` field): the agenda
+    /// front sheet, minutes and decisions that now show as items are not news, and not fetched.
+    @Test func papersFirstListedUnderAMeetingStoredBeforePapersWereReadAreNotNews() async throws {
+        let harness = try harness(keywords: ["printed minutes", "Agenda frontsheet"])
+        let site = try Kingston()
+        site.serve(on: harness.server)
+        await harness.check()
+        // The state such a version left: the meeting without the field, without those papers.
+        let stored = try harness.items("kingston")
+        let old = stored.values.filter { !$0.key.hasPrefix("document:g") }.map { item -> Item in
+            var item = item
+            item.fields["papers"] = nil
+            return item
+        }
+        try harness.runtime.store.write { transaction in
+            let gone = stored.values.filter { $0.key.hasPrefix("document:g") }.map(Change.removed)
+            try transaction.recordItems("kingston", seen: old, changes: gone, alertIDs: [:], at: Date(), previous: stored)
+        }
+        #expect(try harness.items("kingston")["document:g10230T1"] == nil)
+
+        await harness.check()
+        await harness.check()
+        #expect(try harness.items("kingston")["document:g10230T1"] != nil)
+        #expect(try harness.items("kingston")["meeting:10221"]?.fields["papers"] == "read")
+        #expect(try harness.deliveredAlerts().isEmpty)
+        #expect(harness.server.requests(forPath: "/documents/g10230/Printed%20minutes%20Thursday%2015-Jan-2026%2019.30%20Kingston%20and%20North%20Kingston%20Neighbourhood%20Committee.pdf").isEmpty)
+    }
+
     // MARK: test-source
 
     @Test func testSourcePrintsThePapersAndTheirMatches() async throws {

@@ -69,7 +69,19 @@ struct ModernGovCommitteeKind: SourceKind {
 
     /// Fields kept for reference that never alert by themselves: the page's modification date
     /// and validators, and the list of keyword matches (which only annotates a new meeting's alert).
-    static let silentFields: Set<String> = ["modified", "matches", "etag", "last_modified"]
+    static let silentFields: Set<String> = ["modified", "matches", "etag", "last_modified", "papers"]
+
+    /// A meeting's `papers` field: its page was read by a version that reads papers. Papers
+    /// that first appear as items under a meeting stored without it (the agenda front sheet,
+    /// minutes and decisions, which older versions did not list) are recorded unread and
+    /// silently, as on a baseline: they are not news.
+    static let readsPapers = "read"
+
+    /// Whether papers first seen under this stored meeting are new: its page was read by a
+    /// version that reads papers, or never read at all.
+    static func papersAreNews(_ meeting: Item) -> Bool {
+        meeting.fields["papers"] != nil || meeting.fields["published"] == nil
+    }
 
     /// Fields a paper's reading adds, kept from the pass that read it: a paper is read once.
     static let readingFields = ["matched", "quotes", "read"]
@@ -136,7 +148,9 @@ struct ModernGovCommitteeKind: SourceKind {
                 Self.previousChildren(of: meeting.id, in: previous).forEach { collected.append($0) }
             case .success(.read(let meetingPage, let etag, let lastModified)):
                 var children = Self.children(of: meeting, fields["title"] ?? meeting.dateText, meetingPage)
-                let outcome = await readPapers(of: &children, reader: reader, budget: &budget, context: context)
+                let papersKnown = previous[key].map(Self.papersAreNews) ?? true
+                let outcome = await readPapers(of: &children, reader: reader, budget: &budget, reading: papersKnown, context: context)
+                fields["papers"] = Self.readsPapers
                 documents += outcome.documents
                 fields["published"] = meetingPage.published
                 fields["modified"] = meetingPage.modified
@@ -224,8 +238,8 @@ struct ModernGovCommitteeKind: SourceKind {
     /// each child what matched; children already known keep what their reading found.
     /// `withheld`: new papers left for a later check (this check's budget was spent); they are
     /// left out of the items, so they are still new then.
-    private func readPapers(of children: inout [Item], reader: ModernGovPaperReader,
-                            budget: inout Int, context: SourceContext) async -> (documents: [StoredDocument], withheld: Bool) {
+    private func readPapers(of children: inout [Item], reader: ModernGovPaperReader, budget: inout Int, reading: Bool,
+                            context: SourceContext) async -> (documents: [StoredDocument], withheld: Bool) {
         let previous = context.previousItems
         let keywords = context.source.keywords
         var documents: [StoredDocument] = []
@@ -239,7 +253,7 @@ struct ModernGovCommitteeKind: SourceKind {
             var text: PaperText?
             var note: String?
             // The baseline alerts nothing, so its papers are not read (test-source reads them).
-            if !context.isBaseline || context.readsAllDocuments, let link = child.link {
+            if (!context.isBaseline && reading) || context.readsAllDocuments, let link = child.link {
                 if let stored = context.storedDocuments[child.key] {
                     // Read by a check that did not finish: not fetched again.
                     text = ModernGovPaperReader.storedText(stored)
@@ -348,7 +362,7 @@ struct ModernGovCommitteeKind: SourceKind {
     static func keepingPageFields(_ listFields: [String: String], from old: Item?) -> [String: String] {
         guard let old else { return listFields }
         var fields = listFields
-        for name in ["published", "modified", "matches", "etag", "last_modified"] { fields[name] = old.fields[name] }
+        for name in ["published", "modified", "matches", "etag", "last_modified", "papers"] { fields[name] = old.fields[name] }
         if old.fields["cancelled"] != nil { fields["cancelled"] = "yes" }
         return fields
     }
@@ -431,6 +445,8 @@ struct ModernGovCommitteeKind: SourceKind {
         let previous = try transaction.currentItems(source.id)
         // A meeting new in this pass: its own alert covers what arrived with it.
         guard let meetingItem = previous["meeting:\(meetingID)"] else { return nil }
+        // A meeting stored before papers were read: what first shows now is not news.
+        guard Self.papersAreNews(meetingItem) else { return nil }
         if let agendaKey = item.fields["agenda"], previous[agendaKey] == nil {
             return nil  // its agenda item is new too, and that item's alert (which matches on its papers) covers it
         }

@@ -129,6 +129,7 @@ struct ModernGovCommitteeKind: SourceKind {
         var failures: [SourceFailure] = []
         var documents: [StoredDocument] = []
         var budget = papers.perPass
+        var papersRead: [String: [String: String]] = [:]
 
         for meeting in meetings {
             let key = "meeting:\(meeting.id)"
@@ -149,7 +150,8 @@ struct ModernGovCommitteeKind: SourceKind {
             case .success(.read(let meetingPage, let etag, let lastModified)):
                 var children = Self.children(of: meeting, fields["title"] ?? meeting.dateText, meetingPage)
                 let papersKnown = previous[key].map(Self.papersAreNews) ?? true
-                let outcome = await readPapers(of: &children, reader: reader, budget: &budget, reading: papersKnown, context: context)
+                let outcome = await readPapers(of: &children, reader: reader, budget: &budget, papersRead: &papersRead,
+                                               reading: papersKnown, context: context)
                 fields["papers"] = Self.readsPapers
                 documents += outcome.documents
                 fields["published"] = meetingPage.published
@@ -238,16 +240,22 @@ struct ModernGovCommitteeKind: SourceKind {
     /// each child what matched; children already known keep what their reading found.
     /// `withheld`: new papers left for a later check (this check's budget was spent); they are
     /// left out of the items, so they are still new then.
-    private func readPapers(of children: inout [Item], reader: ModernGovPaperReader, budget: inout Int, reading: Bool,
+    private func readPapers(of children: inout [Item], reader: ModernGovPaperReader, budget: inout Int,
+                            papersRead: inout [String: [String: String]], reading: Bool,
                             context: SourceContext) async -> (documents: [StoredDocument], withheld: Bool) {
         let previous = context.previousItems
         let keywords = context.source.keywords
         var documents: [StoredDocument] = []
         var withheld = Set<String>()
         var readings: [String: [String: String]] = [:]
-        for child in children where child.key.hasPrefix("document:") {
+        for child in children where child.key.hasPrefix("document:") && readings[child.key] == nil {
             if let old = previous[child.key] {
                 readings[child.key] = old.fields.filter { Self.readingFields.contains($0.key) }
+                continue
+            }
+            // Listed by another meeting read earlier in this check: read once.
+            if let earlier = papersRead[child.key] {
+                readings[child.key] = earlier
                 continue
             }
             var text: PaperText?
@@ -259,7 +267,7 @@ struct ModernGovCommitteeKind: SourceKind {
                     text = ModernGovPaperReader.storedText(stored)
                     note = stored.error
                     if context.readsAllDocuments { documents.append(stored) }
-                } else if budget > 0, !Task.isCancelled {
+                } else if budget > 0 || context.readsAllDocuments, !Task.isCancelled {
                     budget -= 1
                     let paper = await reader.read(key: child.key, url: link, context: context)
                     context.keep(paper.document)
@@ -277,6 +285,7 @@ struct ModernGovCommitteeKind: SourceKind {
                 }
             }
             readings[child.key] = Self.reading(child, text: text, note: note, keywords: keywords)
+            papersRead[child.key] = readings[child.key]
         }
         if !withheld.isEmpty {
             context.logger.info("papers wait for the next check", metadata: [

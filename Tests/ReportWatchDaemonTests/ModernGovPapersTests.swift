@@ -253,6 +253,34 @@ struct ModernGovPapersTests {
         #expect(try harness.items("kingston")["document:900200"] != nil)
     }
 
+    /// A paper whose fetch fails for a passing reason stays out of the items and is tried again
+    /// at the next check; one that is not there (404) is recorded at once, matched by its title.
+    @Test func aPaperThatFailsForAPassingReasonIsTriedAgainAndAlertsWhenRead() async throws {
+        let harness = try harness(keywords: ["care leavers"])
+        var site = try Kingston()
+        site.serve(on: harness.server)
+        await harness.check()
+        try site.addToItem60([.strengthening])
+        site.serve(on: harness.server)
+        harness.server.sequence(Paper.strengthening.path, [
+            .status(503), .ok(bytes: Array(try Fixtures.data(Paper.strengthening.fixture)), contentType: "application/pdf"),
+        ])
+
+        let first = await harness.check()
+        if case .failed(let failure) = harness.result("kingston", first)?.outcome {
+            Issue.record("a paper's fetch is not the source's failure: \(failure)")
+        }
+        #expect(try harness.items("kingston")["document:900109"] == nil)
+        #expect(try harness.deliveredAlerts().isEmpty)
+
+        await harness.check()
+        await harness.check()
+        #expect(harness.server.requests(forPath: Paper.strengthening.path).count == 2)
+        let alerts = try harness.deliveredAlerts()
+        #expect(alerts.count == 1, "\(alerts.map(\.title))")
+        #expect(alerts.first?.summary?.contains("page 3: \"The Care Leavers Service will continue") == true)
+    }
+
     /// A check stopped (a restart) after it kept a paper but before it recorded the items: the
     /// next check finds the paper new on the page and already read, and does not fetch it again.
     @Test func aPaperKeptByACheckThatDidNotFinishIsNotFetchedAgain() async throws {

@@ -262,23 +262,33 @@ struct ModernGovCommitteeKind: SourceKind {
             var note: String?
             // The baseline alerts nothing, so its papers are not read (test-source reads them).
             if (!context.isBaseline && reading) || context.readsAllDocuments, let link = child.link {
-                if let stored = context.storedDocuments[child.key] {
-                    // Read by a check that did not finish: not fetched again.
+                let stored = context.storedDocuments[child.key]
+                let retrying = stored.map { ModernGovPaperReader.shouldRetry($0, at: reader.now()) } ?? false
+                if let stored, !retrying {
+                    // Read by a check that did not finish, or given up on: not fetched again.
                     text = ModernGovPaperReader.storedText(stored)
                     note = stored.error
                     if context.readsAllDocuments { documents.append(stored) }
                 } else if budget > 0 || context.readsAllDocuments, !Task.isCancelled {
                     budget -= 1
-                    let paper = await reader.read(key: child.key, url: link, context: context)
+                    var paper = await reader.read(key: child.key, url: link, context: context)
+                    // The first attempt's time bounds the retries.
+                    if let stored { paper.document.fetchedAt = stored.fetchedAt }
                     context.keep(paper.document)
                     documents.append(paper.document)
-                    text = paper.text
-                    note = paper.document.error
                     if let error = paper.document.error {
                         context.logger.warning("paper not read", metadata: [
                             "source.id": "\(context.source.id)", "url": "\(link)", "error": "\(error)",
                         ])
                     }
+                    // A failure that may pass: the paper stays out of the items, so it is still
+                    // new, and tried again, at the next check (test-source shows it as it is).
+                    if paper.mayRetry, ModernGovPaperReader.shouldRetry(paper.document, at: reader.now()), !context.readsAllDocuments {
+                        withheld.insert(child.key)
+                        continue
+                    }
+                    text = paper.text
+                    note = paper.document.error
                 } else {
                     withheld.insert(child.key)
                     continue
@@ -320,7 +330,11 @@ struct ModernGovCommitteeKind: SourceKind {
         let matched = keywords.filter { titleMatched.contains($0) || textMatched.contains($0) }
         if !matched.isEmpty { fields["matched"] = matched.joined(separator: "; ") }
         if !quotes.isEmpty { fields["quotes"] = quotes.map(quoteText).joined(separator: "\n") }
-        if let note { fields["read"] = note } else if let cut = text?.cutShort { fields["read"] = cut }
+        if let note {
+            fields["read"] = note.replacingOccurrences(of: ModernGovPaperReader.passingPrefix, with: "")
+        } else if let cut = text?.cutShort {
+            fields["read"] = cut
+        }
         return fields
     }
 

@@ -19,11 +19,27 @@ struct ModernGovPaperReader: Sendable {
     static let notFetchedPrefix = "not fetched: "
     static let notReadPrefix = "not read: "
 
+    /// How long a paper whose fetch failed for a passing reason (a timeout, a 5xx) is tried
+    /// again, check after check, before it is recorded as not fetched.
+    static let retryFor: TimeInterval = 24 * 3600
+
     /// A paper as read: its stored record and, when it could be read, its text.
     struct Paper: Sendable {
         var document: StoredDocument
         var text: PaperText?
+        /// The fetch failed for a reason that may pass: try again at the next check.
+        var mayRetry = false
     }
+
+    /// Whether a stored paper's fetch failed for a passing reason less than `retryFor` ago
+    /// (since its first attempt, kept in `fetchedAt`).
+    static func shouldRetry(_ document: StoredDocument, at date: Date) -> Bool {
+        guard let error = document.error, error.hasPrefix(notFetchedPrefix + passingPrefix) else { return false }
+        return date.timeIntervalSince(document.fetchedAt) < retryFor
+    }
+
+    /// Marks a failure that may pass, after `notFetchedPrefix`.
+    static let passingPrefix = "(will try again) "
 
     static func papersDirectory(stateDirectory: String) -> String {
         (stateDirectory as NSString).appendingPathComponent("papers")
@@ -49,15 +65,18 @@ struct ModernGovPaperReader: Sendable {
             document.error = Self.notReadPrefix + "larger than the \(Self.megabytes(maxBytes)) limit (papers.max_bytes)"
             return Paper(document: document)
         } catch let error as FetchError {
-            document.error = Self.notFetchedPrefix + "\(error.kind.rawValue): \(error.message)"
-            return Paper(document: document)
+            let passing = [.timeout, .dns, .connect, .connectionDropped, .other].contains(error.kind)
+            document.error = Self.notFetchedPrefix + (passing ? Self.passingPrefix : "") + "\(error.kind.rawValue): \(error.message)"
+            return Paper(document: document, mayRetry: passing)
         } catch {
+            // robots.txt forbids it: that does not pass by itself.
             document.error = Self.notFetchedPrefix + "\(error)"
             return Paper(document: document)
         }
         guard response.isSuccess else {
-            document.error = Self.notFetchedPrefix + "HTTP \(response.status)"
-            return Paper(document: document)
+            let passing = response.status >= 500 || response.status == 429 || response.status == 408
+            document.error = Self.notFetchedPrefix + (passing ? Self.passingPrefix : "") + "HTTP \(response.status)"
+            return Paper(document: document, mayRetry: passing)
         }
         return await read(bytes: response.body, contentType: response.header("Content-Type"), into: document,
                           stateDirectory: context.stateDirectory)

@@ -1,5 +1,6 @@
 import Foundation
 import ReportWatchCore
+import Synchronization
 
 /// Keyword matching, the one place every kind matches `keywords`: by whole word or phrase,
 /// ignoring case, except that a keyword written in capitals (`SEND`, `CAMHS`) matches only in
@@ -50,20 +51,49 @@ public enum Keywords {
     /// Calls `body` with each whole-word occurrence until it returns false. The keyword's first
     /// run of letters and digits is found with Foundation's search (fast over a 60-page paper);
     /// the rest is compared character by character from there.
+    /// A keyword made ready to search for: its first run of letters and digits (the anchor)
+    /// and what comes before and after it.
+    private struct Pattern: Sendable {
+        var before: [Character]
+        var anchor: String
+        var after: [Character]
+        var exact: Bool
+
+        init?(_ keyword: String) {
+            let characters = Array(Text.normalise(keyword))
+            guard let anchorStart = characters.firstIndex(where: Keywords.isWordCharacter) else { return nil }
+            let anchorEnd = characters[anchorStart...].firstIndex { !Keywords.isWordCharacter($0) } ?? characters.endIndex
+            before = Array(characters[..<anchorStart])
+            anchor = String(characters[anchorStart..<anchorEnd])
+            after = Array(characters[anchorEnd...])
+            exact = Keywords.isCapitals(keyword)
+        }
+    }
+
+    /// Patterns by keyword: the same few keywords are matched against every item of every check.
+    private static let patterns = Mutex<[String: Pattern?]>([:])
+
+    private static func pattern(_ keyword: String) -> Pattern? {
+        if let cached = patterns.withLock({ $0[keyword] }) { return cached }
+        let pattern = Pattern(keyword)
+        patterns.withLock { patterns in
+            if patterns.count >= 1024 { patterns.removeAll(keepingCapacity: true) }
+            patterns[keyword] = .some(pattern)
+        }
+        return pattern
+    }
+
     private static func forEachRange(of keyword: String, in text: String, _ body: (Range<String.Index>) -> Bool) {
-        let pattern = Array(Text.normalise(keyword))
-        guard let anchorStart = pattern.firstIndex(where: isWordCharacter) else { return }
-        let anchorEnd = pattern[anchorStart...].firstIndex { !isWordCharacter($0) } ?? pattern.endIndex
-        let anchor = String(pattern[anchorStart..<anchorEnd])
-        let exact = isCapitals(keyword)
+        guard let pattern = pattern(keyword) else { return }
+        let exact = pattern.exact
         let options: String.CompareOptions = exact ? [] : [.caseInsensitive]
         var searchRange = text.startIndex..<text.endIndex
-        while let found = text.range(of: anchor, options: options, range: searchRange) {
+        while let found = text.range(of: pattern.anchor, options: options, range: searchRange) {
             searchRange = found.upperBound..<text.endIndex
             // The anchor must start a word and the keyword must start at the anchor (a keyword
             // starting with punctuation is compared from there too).
-            guard let start = matchBackwards(pattern[..<anchorStart], in: text, before: found.lowerBound, exact: exact),
-                  let end = matchForwards(pattern[anchorEnd...], in: text, from: found.upperBound, exact: exact)
+            guard let start = matchBackwards(pattern.before[...], in: text, before: found.lowerBound, exact: exact),
+                  let end = matchForwards(pattern.after[...], in: text, from: found.upperBound, exact: exact)
             else { continue }
             if start > text.startIndex, isWordCharacter(text[text.index(before: start)]) { continue }
             if end < text.endIndex, isWordCharacter(text[end]) { continue }

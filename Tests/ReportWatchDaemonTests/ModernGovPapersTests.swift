@@ -146,6 +146,24 @@ struct ModernGovPapersTests {
         #expect(try harness.deliveredAlerts().isEmpty)
     }
 
+    /// robots.txt is asked about each meeting page, as about the list: a disallowed page is
+    /// never fetched, and the check is a robots failure for the source's health.
+    @Test func robotsTxtGovernsEveryMeetingPage() async throws {
+        let harness = try harness(keywords: ["Zebra Crossing"], extra: "\n    failures_before_alert: 1")
+        harness.server.set("/robots.txt", body: "User-agent: *\nDisallow: /ieListDocuments.aspx\n", headers: ["Content-Type": "text/plain"])
+        try Kingston().serve(on: harness.server, conditional: true)
+        let results = await harness.check()
+        guard case .failed(let failure) = harness.result("kingston", results)?.outcome else {
+            Issue.record("expected a failure, got \(String(describing: harness.result("kingston", results)?.outcome))")
+            return
+        }
+        #expect(failure.kind == .robots)
+        #expect(harness.server.requests(forPath: "/ieListDocuments.aspx").isEmpty)
+        #expect(try harness.items("kingston").keys.filter { $0.hasPrefix("meeting:") }.count == 15)
+        #expect(try harness.state("kingston")?.robots?.hasPrefix("disallowed") == true)
+        #expect(try harness.deliveredAlerts().map(\.event) == [.sourceFailing])
+    }
+
     // MARK: Papers read for the keywords
 
     @Test func careLeaversAlertsOnReport24_00109OnlyQuotingItsBodyWithThePage() async throws {

@@ -282,7 +282,7 @@ struct ModernGovKindTests {
             #expect(alert.event == .added)
             #expect(alert.key == "agenda:10221:AI51903")
             let word = keywords[0]
-            #expect(alert.title == "\(Kingston.title), 15 January 2026: \"Coombe Lane West Zebra Crossing - Local Consultation Results\" mentions \"\(word)\"")
+            #expect(alert.title == "Kingston committee, 15 January 2026: \"Coombe Lane West Zebra Crossing - Local Consultation Results\" mentions \"\(word)\"")
             #expect(alert.url == harness.server.url("/documents/s112215/Coombe%20Lane%20West%20Zebra%20Crossing%20consultation%20results.pdf"))
         }
     }
@@ -306,7 +306,7 @@ struct ModernGovKindTests {
             let alert = try #require(alerts.first)
             #expect(alert.event == .added)
             #expect(alert.key == "document:112380")
-            #expect(alert.title == "\(Kingston.title), 15 January 2026: \"Annex 4 - Survey summary\" mentions \"\(keywords[0])\"")
+            #expect(alert.title == "Kingston committee, 15 January 2026: \"Annex 4 - Survey summary\" mentions \"\(keywords[0])\"")
             // The paper was asked for once (this site has no copy of it), and the alert says so.
             #expect(harness.server.requests(forPath: "/documents/s112380/Annex%204%20-%20Survey%20summary.pdf").count == 1)
             #expect(alert.summary?.contains("The paper could not be read (not fetched: HTTP 404): matched by its title only.") == true)
@@ -330,7 +330,7 @@ struct ModernGovKindTests {
         #expect(alerts.count == 1, "\(alerts.map(\.title))")
         let alert = try #require(alerts.first)
         #expect(alert.key == "agenda:10220:AI51593")
-        #expect(alert.title == "\(Kingston.title), 18 November 2025: \"Community Grants Programme\" mentions \"Community Grants\"")
+        #expect(alert.title == "Kingston committee, 18 November 2025: \"Community Grants Programme\" mentions \"Community Grants\"")
         #expect(alert.item?["meeting_id"] == "10220")
     }
 

@@ -503,9 +503,10 @@ struct ModernGovCommitteeKind: SourceKind {
         return "\(paper) was cut short by a limit: \(note)."
     }
 
-    /// "Kingston Cabinet, 15 January 2026".
+    /// "Harrow Cabinet, 12 February 2026": the source's name when the config gives one (it
+    /// names the council, which ModernGov's "Cabinet" does not), else the committee's.
     static func meetingHeading(_ meeting: Item, source: SourceConfiguration) -> String {
-        let committee = meeting.fields["committee"] ?? source.name
+        let committee = source.name != source.id ? source.name : meeting.fields["committee"] ?? source.name
         guard let text = meeting.fields["date"], let date = ModernGovParser.date(from: text, timeZone: timeZone) else {
             return committee
         }

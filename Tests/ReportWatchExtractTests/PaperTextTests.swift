@@ -96,7 +96,7 @@ struct PaperTextTests {
     }
 
     @Test func htmlAndPlainTextAreReadAsTheyAre() throws {
-        let html = "<html><head><style>p{}</style><script>var SEND = 1;</script></head><body><h1>Report</h1><p>Support for <b>care</b>\nleavers is set out here.</p></body></html>"
+        let html = "<html><head><style>p{}</style><script>var SEND = 1;</script></head><body><nav><a href='/cs'>Care leavers</a></nav><h1>Report</h1><p>Support for <b>care</b>\nleavers is set out here.</p><footer>SEND us feedback</footer></body></html>"
         let text = try PaperText.html(Array(html.utf8), url: "https://example.org/a.htm", charset: "utf-8")
         let quotes = text.quotes(for: ["care leavers", "SEND"])
         #expect(quotes.matched == ["care leavers"])

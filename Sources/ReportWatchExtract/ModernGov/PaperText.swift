@@ -45,7 +45,8 @@ public struct PaperText: Codable, Sendable, Equatable {
         return PaperText(form: .pdf, pages: cleaned(pages.map { $0.components(separatedBy: "\n") }), cutShort: cutShort)
     }
 
-    /// A web page's visible text (scripts and styles left out), block by block.
+    /// A web page's visible text, block by block: scripts, styles and a site's navigation,
+    /// header and footer (a menu naming "Children's services" on every page) left out.
     public static func html(_ bytes: [UInt8], url: String, charset: String?) throws(ExtractError) -> PaperText {
         let document = try HTMLDocument(bytes: bytes, url: url, charset: charset)
         let blocks: [String]
@@ -53,7 +54,7 @@ public struct PaperText: Codable, Sendable, Equatable {
             // Each text node on its own line: a paragraph's inline parts join again in the
             // sentence reader, and block boundaries are not lost.
             blocks = try document.nodes(XPathExpression(
-                "//body//text()[not(ancestor::script) and not(ancestor::style) and not(ancestor::noscript)]")).map(\.text)
+                "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript or ancestor::nav or ancestor::header or ancestor::footer)]")).map(\.text)
         } catch {
             throw .xpath(error)
         }

@@ -518,6 +518,7 @@ struct ModernGovKindTests {
                 url: https://moderngov.harrow.gov.uk/ieListMeetings.aspx?CommitteeId=249
                 keywords: [children, Ofsted, care leavers, SEND, safeguarding, improvement notice]
                 window: {past: 30d, future: 120d}
+                papers: {max_pages: 20, max_bytes: 5000000, per_pass: 5}
               - id: harrow-scrutiny
                 kind: moderngov-committee
                 url: https://moderngov.harrow.gov.uk/ieListMeetings.aspx?CommitteeId=276
@@ -530,12 +531,17 @@ struct ModernGovKindTests {
         #expect(scrutiny.window == ModernGovCommitteeKind.Window())
         #expect(scrutiny.window.past == .seconds(60 * 86_400))
         #expect(scrutiny.window.future == .seconds(90 * 86_400))
+        #expect(cabinet.papers == ModernGovCommitteeKind.Papers(maxPages: 20, maxBytes: 5_000_000, perPass: 5))
+        #expect(scrutiny.papers == ModernGovCommitteeKind.Papers(maxPages: 60, maxBytes: 20_000_000, perPass: 30))
     }
 
     @Test(arguments: [
         ("window: {past: soon}", "sources[0].window.past"),
         ("window: {paste: 10d}", "sources[0].window.paste"),
         ("window: 10d", "sources[0].window"),
+        ("papers: {max_pages: 0}", "sources[0].papers.max_pages"),
+        ("papers: {max_page: 10}", "sources[0].papers.max_page"),
+        ("papers: 60", "sources[0].papers"),
         ("items: \"//li\"", "sources[0].items"),
     ])
     func windowErrorsNameTheKey(_ line: String, _ key: String) throws {

@@ -182,9 +182,14 @@ public final class Runtime: Sendable {
             return .failure(SourceFailure(.httpStatus, "HTTP \(response.status)"))
         }
         let page = Page(url: response.url, status: response.status, contentType: response.header("Content-Type"), body: response.body)
-        let context = SourceContext(
-            fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
+        // Documents read here are kept in a directory of their own, removed after: test-source
+        // changes nothing in the state directory.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("reportwatch-test-source-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var context = SourceContext(
+            fetcher: fetcher, source: source, stateDirectory: scratch.path, logger: logger,
             previousItems: [:], isBaseline: true, storedDocuments: [:])
+        context.readsAllDocuments = true
         return await source.read(page, context: context)
     }
 }

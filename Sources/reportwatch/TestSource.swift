@@ -18,9 +18,15 @@ struct TestSource: AsyncParsableCommand {
             throw ExitCode(1)
         }
         let logger = options.makeLogger()
-        switch try await Runtime.testSource(source, configuration: configuration, logger: logger) {
-        case .items(let items, let documents):
+        let read = try await Runtime.testSource(source, configuration: configuration, logger: logger)
+        switch read {
+        case .items(let items, let documents), .partial(let items, let documents, _):
             output("\(source.id): \(items.count) items from \(source.url)")
+            if case .partial(_, _, let failure) = read { printError("\(source.id): part of the source failed: \(failure)") }
+            if let report = Runtime.papersReport(source, items: items) {
+                report.forEach { output($0) }
+                return
+            }
             for item in items {
                 output("- key: \(item.key)")
                 for (name, value) in item.fields.sorted(by: { $0.key < $1.key }) {

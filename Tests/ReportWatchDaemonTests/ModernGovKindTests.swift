@@ -10,32 +10,53 @@ import ReportWatchTestSupport
 // real page (a row, a list entry, a status word); the later state is always the real page.
 
 /// The committee's pages as the test site serves them.
-private struct Kingston {
+struct Kingston {
     static let listPath = "/ieListMeetings.aspx"
     static let title = "Kingston and North Kingston Neighbourhood Committee"
+    /// The meetings of the list whose pages were saved.
+    static let savedPages = ["10221", "10161", "10220"]
 
     static func meetingPath(_ id: String) -> String {
         "/ieListDocuments.aspx?CId=711&MId=\(id)&Ver=4"
     }
 
     var list: String
-    /// Meeting id → page. The other twelve meetings have no saved page and answer 404.
+    /// Meeting id → page. The twelve meetings without a saved page get the cancelled meeting's
+    /// real page with its cancellation taken out: a meeting page with nothing published, as
+    /// ModernGov shows one (a meeting page that fails is a failure of the check).
     var pages: [String: String]
 
     init() throws {
         list = try Fixtures.string("moderngov/kingston_BrowseMeetings.html")
+        let cancelled = try Fixtures.string("moderngov/kingston_Agenda_412.html")
+        let empty = try cancelled.replacingOnce("7:30 pm, CANCELLED</a></h2>", with: "7:30 pm</a></h2>")
         pages = [
             "10221": try Fixtures.string("moderngov/kingston_Agenda_151.html"),
-            "10161": try Fixtures.string("moderngov/kingston_Agenda_412.html"),
+            "10161": cancelled,
             "10220": try Fixtures.string("moderngov/kingston_Agenda_Irrelevant.html"),
         ]
+        for id in ["10337", "10163", "10162", "10160", "10159", "10219", "10158", "9957", "9956", "9955", "9954", "9983"] {
+            pages[id] = empty
+        }
     }
 
-    func serve(on server: TestHTTPServer) {
-        server.set(Self.listPath, body: list)
+    /// Every page always answered 200 with its body, without validators (as many ModernGov
+    /// sites answer); with `conditional`, each page carries an ETag (its body's hash) and
+    /// answers a conditional GET of an unchanged page with 304.
+    func serve(on server: TestHTTPServer, conditional: Bool = false) {
+        serve(Self.listPath, list, on: server, conditional: conditional)
         for (id, body) in pages {
-            server.set(Self.meetingPath(id), body: body)
+            serve(Self.meetingPath(id), body, on: server, conditional: conditional)
         }
+    }
+
+    func serve(_ path: String, _ body: String, on server: TestHTTPServer, conditional: Bool) {
+        guard conditional else {
+            server.set(path, body: body)
+            return
+        }
+        let tag = String(body.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }, radix: 16)
+        server.route(path) { request in TestHTTPServer.conditional(request, etag: tag, lastModified: nil, body: body) }
     }
 
     static func source(keywords: [String], window: String? = "{past: 1000d, future: 1000d}") -> String {
@@ -52,7 +73,7 @@ private struct Kingston {
     }
 }
 
-private extension String {
+extension String {
     /// This text without the `<tag>` element that contains `marker` (nested elements of the same
     /// tag, such as the vote tables inside an agenda row, are counted).
     func removingElement(_ tag: String, containing marker: String) throws -> String {
@@ -104,7 +125,7 @@ private extension String {
     }
 }
 
-private enum KingstonFixtureError: Error {
+enum KingstonFixtureError: Error {
     case unbalanced(String)
 }
 
@@ -120,8 +141,8 @@ struct ModernGovKindTests {
             Issue.record("expected a baseline, got \(String(describing: harness.result("kingston", results)?.outcome))")
             return
         }
-        // 15 meetings; 12 items and 17 documents of 15 Jan 2026; 10 and 4 of 18 Nov 2025.
-        #expect(count == 15 + 12 + 17 + 10 + 4)
+        // 15 meetings; 12 items and 20 papers (17 reports, front sheet, decisions, minutes) of 15 Jan 2026; 10 and 7 of 18 Nov 2025.
+        #expect(count == 15 + 12 + 20 + 10 + 7)
         let items = try harness.items("kingston")
         let meeting = try #require(items["meeting:10221"])
         #expect(meeting.title == "\(Kingston.title) - 15 Jan 2026 7:30 pm")
@@ -260,7 +281,8 @@ struct ModernGovKindTests {
             let alert = try #require(alerts.first)
             #expect(alert.event == .added)
             #expect(alert.key == "agenda:10221:AI51903")
-            #expect(alert.title == "New agenda item for \(Kingston.title) meeting of 15 Jan 2026: Coombe Lane West Zebra Crossing - Local Consultation Results")
+            let word = keywords[0]
+            #expect(alert.title == "Kingston committee, 15 January 2026: \"Coombe Lane West Zebra Crossing - Local Consultation Results\" mentions \"\(word)\"")
             #expect(alert.url == harness.server.url("/documents/s112215/Coombe%20Lane%20West%20Zebra%20Crossing%20consultation%20results.pdf"))
         }
     }
@@ -284,7 +306,10 @@ struct ModernGovKindTests {
             let alert = try #require(alerts.first)
             #expect(alert.event == .added)
             #expect(alert.key == "document:112380")
-            #expect(alert.title == "New document for \(Kingston.title) meeting of 15 Jan 2026: Annex 4 - Survey summary")
+            #expect(alert.title == "Kingston committee, 15 January 2026: \"Annex 4 - Survey summary\" mentions \"\(keywords[0])\"")
+            // The paper was asked for once (this site has no copy of it), and the alert says so.
+            #expect(harness.server.requests(forPath: "/documents/s112380/Annex%204%20-%20Survey%20summary.pdf").count == 1)
+            #expect(alert.summary?.contains("The paper could not be read (not fetched: HTTP 404): matched by its title only.") == true)
         }
         #expect(try harness.items("kingston")["document:112380"] != nil)
     }
@@ -305,7 +330,7 @@ struct ModernGovKindTests {
         #expect(alerts.count == 1, "\(alerts.map(\.title))")
         let alert = try #require(alerts.first)
         #expect(alert.key == "agenda:10220:AI51593")
-        #expect(alert.title == "New agenda item for \(Kingston.title) meeting of 18 Nov 2025: Community Grants Programme")
+        #expect(alert.title == "Kingston committee, 18 November 2025: \"Community Grants Programme\" mentions \"Community Grants\"")
         #expect(alert.item?["meeting_id"] == "10220")
     }
 
@@ -338,28 +363,38 @@ struct ModernGovKindTests {
         #expect(try harness.deliveredAlerts().isEmpty)
     }
 
-    @Test(arguments: [TestHTTPResponse.status(500), .ok("<html><body><h1>Site maintenance</h1><p>Back soon.</p></body></html>"), .emptyReply])
-    func aMeetingPageThatFailsRemovesNothing(_ failure: TestHTTPResponse) async throws {
-        let harness = try Harness(sources: Kingston.source(keywords: ["Zebra Crossing", "Manorgate"]))
+    /// A meeting page that fails is a failure of the source's check (its health, with the
+    /// usual threshold), whatever the list answered, and removes nothing of the meeting.
+    @Test(arguments: [
+        (TestHTTPResponse.status(500), false), (.status(500), true),
+        (.ok("<html><body><h1>Site maintenance</h1><p>Back soon.</p></body></html>"), true), (.emptyReply, true),
+    ])
+    func aMeetingPageThatFailsIsAHealthFailureAndRemovesNothing(_ failure: TestHTTPResponse, _ conditional: Bool) async throws {
+        let harness = try Harness(sources: Kingston.source(keywords: ["Zebra Crossing", "Manorgate"]) + "\n    failures_before_alert: 2")
         let site = try Kingston()
-        site.serve(on: harness.server)
+        site.serve(on: harness.server, conditional: conditional)
         await harness.check()
         let before = try harness.items("kingston")
 
         harness.server.set(Kingston.meetingPath("10221"), response: failure)
         for _ in 0..<2 {
             let results = await harness.check()
-            guard case .unchanged = harness.result("kingston", results)?.outcome else {
-                Issue.record("expected unchanged, got \(String(describing: harness.result("kingston", results)?.outcome))")
+            guard case .failed(let reason) = harness.result("kingston", results)?.outcome else {
+                Issue.record("expected a failure, got \(String(describing: harness.result("kingston", results)?.outcome))")
                 return
             }
+            #expect(reason.message.contains("meeting page of 15 Jan 2026 7:30 pm"), "\(reason)")
+            #expect(try harness.items("kingston") == before)
         }
-        #expect(try harness.items("kingston") == before)
+        let failing = try harness.deliveredAlerts()
+        #expect(failing.map(\.event) == [failure.status == 200 && !failure.body.isEmpty ? .structureChanged : .sourceFailing],
+                "\(failing.map(\.title))")
+        #expect(try harness.state("kingston")?.consecutiveFailures == 2)
 
-        site.serve(on: harness.server)
+        site.serve(on: harness.server, conditional: conditional)
         await harness.check()
         #expect(try harness.items("kingston") == before)
-        #expect(try harness.deliveredAlerts().isEmpty)
+        #expect(try harness.deliveredAlerts().map(\.event) == failing.map(\.event) + [.sourceRecovered])
     }
 
     @Test func theModificationDateAloneAlertsNothing() async throws {
@@ -483,6 +518,7 @@ struct ModernGovKindTests {
                 url: https://moderngov.harrow.gov.uk/ieListMeetings.aspx?CommitteeId=249
                 keywords: [children, Ofsted, care leavers, SEND, safeguarding, improvement notice]
                 window: {past: 30d, future: 120d}
+                papers: {max_pages: 20, max_bytes: 5000000, per_pass: 5}
               - id: harrow-scrutiny
                 kind: moderngov-committee
                 url: https://moderngov.harrow.gov.uk/ieListMeetings.aspx?CommitteeId=276
@@ -495,12 +531,17 @@ struct ModernGovKindTests {
         #expect(scrutiny.window == ModernGovCommitteeKind.Window())
         #expect(scrutiny.window.past == .seconds(60 * 86_400))
         #expect(scrutiny.window.future == .seconds(90 * 86_400))
+        #expect(cabinet.papers == ModernGovCommitteeKind.Papers(maxPages: 20, maxBytes: 5_000_000, perPass: 5))
+        #expect(scrutiny.papers == ModernGovCommitteeKind.Papers(maxPages: 60, maxBytes: 20_000_000, perPass: 30))
     }
 
     @Test(arguments: [
         ("window: {past: soon}", "sources[0].window.past"),
         ("window: {paste: 10d}", "sources[0].window.paste"),
         ("window: 10d", "sources[0].window"),
+        ("papers: {max_pages: 0}", "sources[0].papers.max_pages"),
+        ("papers: {max_page: 10}", "sources[0].papers.max_page"),
+        ("papers: 60", "sources[0].papers"),
         ("items: \"//li\"", "sources[0].items"),
     ])
     func windowErrorsNameTheKey(_ line: String, _ key: String) throws {

@@ -83,10 +83,11 @@ struct ModernGovParserTests {
         #expect(zebra.text == "To consider the results of a public consultation on the Introduction of Zebra Crossing on Coombe Lane West and seek a way forward.")
 
         let allDocuments = meeting.agendaItems.flatMap(\.documents) + meeting.otherDocuments
-        #expect(allDocuments.count == 17)
-        #expect(Set(allDocuments.map(\.id)).count == 17)
-        // The meeting-level packs (documents/g10230/...) are not report documents.
-        #expect(meeting.otherDocuments.isEmpty)
+        #expect(allDocuments.count == 20)
+        #expect(Set(allDocuments.map(\.id)).count == 20)
+        // The meeting's own papers (documents/g10230/...?T=n): front sheet, decisions, minutes.
+        #expect(meeting.otherDocuments.map(\.id) == ["g10230T0", "g10230T2", "g10230T1"])
+        #expect(meeting.otherDocuments.last?.title == "Printed minutes")
     }
 
     @Test func readsACancelledMeeting() throws {
@@ -142,6 +143,11 @@ struct ModernGovParserTests {
         #expect(ModernGovParser.documentID(fromLink: "documents/s112217/Petition TMO Manorgate Rd Report.pdf") == "112217")
         #expect(ModernGovParser.documentID(fromLink: "https://x.gov.uk/documents/s5/a.pdf") == "5")
         #expect(ModernGovParser.documentID(fromLink: "documents/g10230/Agenda frontsheet.pdf?T=0") == nil)
+        #expect(ModernGovParser.meetingDocumentID(fromLink: "documents/g10230/Agenda frontsheet.pdf?T=0") == "g10230T0")
+        #expect(ModernGovParser.meetingDocumentID(fromLink: "documents/g10230/Printed minutes 15-Jan-2026.pdf?T=1") == "g10230T1")
+        #expect(ModernGovParser.meetingDocumentID(fromLink: "documents/g7/Printed%20minutes.pdf") == "g7:printed minutes.pdf")
+        #expect(ModernGovParser.meetingDocumentID(fromLink: "documents/g10223/Public reports pack Wednesday 18-Nov-2025.pdf?T=10") == nil)
+        #expect(ModernGovParser.meetingDocumentID(fromLink: "documents/s112217/x.pdf") == nil)
         #expect(ModernGovParser.documentID(fromLink: "documents/sabc/x.pdf") == nil)
         #expect(ModernGovParser.documentID(fromLink: "mgAi.aspx?ID=51902") == nil)
     }

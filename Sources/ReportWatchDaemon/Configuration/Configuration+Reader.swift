@@ -24,15 +24,20 @@ import ReportWatchExtract
 ///     jitter: 0.1                 # share of the interval checks move by at random
 ///     failures_before_alert: 3    # overrides the top-level value
 ///     politeness: {min_gap: 2s, max_per_host: 1}
-///     keywords: [children, Ofsted]  # only new items mentioning one of these alert
+///     keywords: [children, Ofsted]  # only new items mentioning one of these alert (whole words or
+///                                   #   phrases, any case; a keyword in capitals, SEND, only in capitals)
 ///     ignore_fields: [date]       # stored, but never a `changed` alert
 ///     # kind html:
 ///     items: "//li[@class='report']"   # XPath selecting the items
 ///     fields: {key: "a/@href", title: "a", link: "a/@href", date: "time/@datetime"}  # key is required
 ///     # kind moderngov-committee: url is the committee's ieListMeetings.aspx?CommitteeId=... page.
 ///     window: {past: 60d, future: 90d}   # only meetings dated inside it have their pages read
+///     papers: {max_pages: 60, max_bytes: 20000000, per_pass: 30}   # each new paper read once: pages
+///     #   of a PDF read, larger papers not read, papers fetched in one check (the rest wait)
+///     #   The list and every meeting page in the window are checked on every check (conditional GET).
 ///     #   Alerts: a new meeting; a cancellation; a change of what is published; a new agenda item
-///     #   or document only when it matches the keywords; a recent or upcoming meeting removed.
+///     #   or paper (minutes too) only when its title or text matches the keywords, quoting up to
+///     #   three sentences with their pages; a recent or upcoming meeting removed.
 ///     # kind govuk-search: no keys of its own; url is a Search API query ending in /api/search.json
 ///     #   (e.g. ?filter_organisations=department-for-education&filter_content_store_document_type=decision
 ///     #   &order=-public_timestamp&count=50&fields=title,link,public_timestamp,description,content_store_document_type).

@@ -7,17 +7,29 @@ import ReportWatchStore
 
 /// `kind: moderngov-committee`: a committee's ModernGov meeting list (`ieListMeetings.aspx`),
 /// and for each meeting inside the window its page (`ieListDocuments.aspx`): what is published,
-/// the agenda items and the report documents.
+/// the agenda items and the papers, each new paper read in full for the keywords.
+///
+/// A composite source: the list and every meeting page inside the window are checked on every
+/// check, each with its own validators (a meeting page's ETag and Last-Modified are kept in its
+/// meeting item), whatever the list answered, because ModernGov adds a paper to the meeting's
+/// page without changing the list. A meeting page that fails keeps its meeting's items as the
+/// last good pass stored them and makes the check a failure for the source's health.
 ///
 /// Items: `meeting:<MId>`, `agenda:<MId>:<AI id | number | title>` and `document:<id>`.
 ///
+/// Papers: each document new since the last pass (never on the baseline, which alerts
+/// nothing) is fetched once, ever, kept under `<state>/papers/` and read (PDF, HTML or plain
+/// text; anything else is unread and matched by its title). At most `papers.per_pass` are read
+/// in one check; the others wait for the next one, their meeting page read again in full.
+///
 /// Alerts, one per case:
-/// - a new meeting: `added` (agenda items and documents that arrive with it are folded into
-///   that one alert; those matching the keywords are named in its summary);
+/// - a new meeting: `added` (agenda items and papers that arrive with it are folded into that
+///   one alert; those matching the keywords are named, and quoted, in its summary);
 /// - a meeting cancelled (or reinstated, or moved to another date): `changed`;
 /// - what is published changing ("Agenda" → "Agenda and minutes"): `changed`;
-/// - a new agenda item, or a new document of an agenda item already known: `added`, only when
-///   its title or text matches one of the source's keywords (no keywords: none);
+/// - a new agenda item, or a new paper of an agenda item already known (minutes included):
+///   `added`, only when its title, its agenda item's title or its text matches one of the
+///   source's keywords (no keywords: none), quoting up to three sentences with their pages;
 /// - a meeting gone from the list while it is recent or upcoming (not older than the window's
 ///   `past`, and within the span of dates the list still shows): `removed`.
 /// Agenda items and documents never alert on change or removal: they leave with their meeting
@@ -37,14 +49,42 @@ struct ModernGovCommitteeKind: SourceKind {
         }
     }
 
+    /// How much of the papers is read.
+    struct Papers: Sendable, Hashable {
+        /// Pages of a PDF read; the rest is not, and the alert says so.
+        var maxPages = 60
+        /// A larger paper is not fetched whole, and not read.
+        var maxBytes = 20_000_000
+        /// Papers fetched in one check.
+        var perPass = 30
+    }
+
     let window: Window
+    var papers = Papers()
+
+    var checksParts: Bool { true }
 
     /// ModernGov is a UK product and its pages show UK local times.
     static let timeZone = TimeZone(identifier: "Europe/London") ?? TimeZone.current
 
     /// Fields kept for reference that never alert by themselves: the page's modification date
-    /// and the list of keyword matches (which only annotates a new meeting's alert).
-    static let silentFields: Set<String> = ["modified", "matches"]
+    /// and validators, and the list of keyword matches (which only annotates a new meeting's alert).
+    static let silentFields: Set<String> = ["modified", "matches", "etag", "last_modified", "papers"]
+
+    /// A meeting's `papers` field: its page was read by a version that reads papers. Papers
+    /// that first appear as items under a meeting stored without it (the agenda front sheet,
+    /// minutes and decisions, which older versions did not list) are recorded unread and
+    /// silently, as on a baseline: they are not news.
+    static let readsPapers = "read"
+
+    /// Whether papers first seen under this stored meeting are new: its page was read by a
+    /// version that reads papers, or never read at all.
+    static func papersAreNews(_ meeting: Item) -> Bool {
+        meeting.fields["papers"] != nil || meeting.fields["published"] == nil
+    }
+
+    /// Fields a paper's reading adds, kept from the pass that read it: a paper is read once.
+    static let readingFields = ["matched", "quotes", "read"]
 
     /// Descriptions are kept for keyword matching, not for reading in full.
     static let maxTextLength = 2000
@@ -62,12 +102,36 @@ struct ModernGovCommitteeKind: SourceKind {
             let detail = list.linksWithoutID > 0 ? " (\(list.linksWithoutID) meeting links without one)" : ""
             return .failure(SourceFailure(.structure, "no meeting links (a.mgMeetingTableLnk) with a meeting id\(detail)"))
         }
+        return await read(list.meetings, fromList: true, context: context)
+    }
+
+    /// The list answered 304: it still lists the meetings the last good pass stored.
+    func readParts(context: SourceContext) async -> SourceRead {
+        let meetings = context.previousItems.values.filter { $0.key.hasPrefix("meeting:") }.compactMap(Self.meeting(from:))
+            .sorted { $0.id < $1.id }
+        return await read(meetings, fromList: false, context: context)
+    }
+
+    /// A stored meeting item as the list showed it.
+    static func meeting(from item: Item) -> ModernGovParser.Meeting? {
+        guard let date = item.fields["date"], let link = item.link else { return nil }
+        return ModernGovParser.Meeting(
+            id: String(item.key.dropFirst("meeting:".count)), dateText: date, link: link, status: item.fields["status"],
+            cancelled: item.fields["cancelled"] != nil, committee: item.fields["committee"])
+    }
+
+    private func read(_ meetings: [ModernGovParser.Meeting], fromList: Bool, context: SourceContext) async -> SourceRead {
         let now = Date()
         let previous = context.previousItems
         let keywords = context.source.keywords
+        let reader = ModernGovPaperReader(maxPages: papers.maxPages, maxBytes: papers.maxBytes)
         var collected = Collected()
+        var failures: [SourceFailure] = []
+        var documents: [StoredDocument] = []
+        var budget = papers.perPass
+        var papersRead: [String: [String: String]] = [:]
 
-        for meeting in list.meetings {
+        for meeting in meetings {
             let key = "meeting:\(meeting.id)"
             var fields = Self.listFields(meeting)
             let date = ModernGovParser.date(from: meeting.dateText, timeZone: Self.timeZone)
@@ -77,13 +141,28 @@ struct ModernGovCommitteeKind: SourceKind {
                 collected.append(Item(key: key, fields: Self.keepingPageFields(fields, from: previous[key])))
                 continue
             }
-            switch await readMeetingPage(meeting.link, context: context) {
-            case .success(let meetingPage):
-                let children = Self.children(of: meeting, fields["title"] ?? meeting.dateText, meetingPage)
+            // The page's validators, only when its items were stored from it.
+            let old = previous[key].flatMap { $0.fields["published"] != nil ? $0 : nil }
+            switch await readMeetingPage(meeting.link, etag: old?.fields["etag"], lastModified: old?.fields["last_modified"], context: context) {
+            case .success(.notModified):
+                collected.append(Item(key: key, fields: Self.keepingPageFields(fields, from: previous[key])))
+                Self.previousChildren(of: meeting.id, in: previous).forEach { collected.append($0) }
+            case .success(.read(let meetingPage, let etag, let lastModified)):
+                var children = Self.children(of: meeting, fields["title"] ?? meeting.dateText, meetingPage)
+                let papersKnown = previous[key].map(Self.papersAreNews) ?? true
+                let outcome = await readPapers(of: &children, reader: reader, budget: &budget, papersRead: &papersRead,
+                                               reading: papersKnown, context: context)
+                fields["papers"] = Self.readsPapers
+                documents += outcome.documents
                 fields["published"] = meetingPage.published
                 fields["modified"] = meetingPage.modified
                 if meetingPage.cancelled { fields["cancelled"] = "yes" }
-                let matches = Self.matchingTitles(children, keywords: keywords)
+                // Papers left for the next check are found there only if the page is read again in full.
+                if !outcome.withheld {
+                    fields["etag"] = etag
+                    fields["last_modified"] = lastModified
+                }
+                let matches = Self.matchLines(children, keywords: keywords)
                 if !matches.isEmpty { fields["matches"] = matches.joined(separator: "; ") }
                 collected.append(Item(key: key, fields: fields))
                 children.forEach { collected.append($0) }
@@ -94,6 +173,7 @@ struct ModernGovCommitteeKind: SourceKind {
                     "source.id": "\(context.source.id)", "meeting.id": "\(meeting.id)", "url": "\(meeting.link)",
                     "error": "\(failure)",
                 ])
+                failures.append(SourceFailure(failure.kind, "meeting page of \(meeting.dateText) (\(meeting.link)): \(failure.message)"))
                 collected.append(Item(key: key, fields: Self.keepingPageFields(fields, from: previous[key])))
                 Self.previousChildren(of: meeting.id, in: previous).forEach { collected.append($0) }
             }
@@ -101,8 +181,8 @@ struct ModernGovCommitteeKind: SourceKind {
 
         // A meeting that dropped off the list because the list shows another span of dates
         // (ModernGov pages its list) has not been removed: keep it while it is recent.
-        let listedDates = list.meetings.compactMap { ModernGovParser.date(from: $0.dateText, timeZone: Self.timeZone) }
-        if let earliest = listedDates.min(), let latest = listedDates.max() {
+        let listedDates = meetings.compactMap { ModernGovParser.date(from: $0.dateText, timeZone: Self.timeZone) }
+        if fromList, let earliest = listedDates.min(), let latest = listedDates.max() {
             for (key, item) in previous.sorted(by: { $0.key < $1.key })
             where key.hasPrefix("meeting:") && !collected.keys.contains(key) {
                 guard let date = item.fields["date"].flatMap({ ModernGovParser.date(from: $0, timeZone: Self.timeZone) }),
@@ -111,7 +191,9 @@ struct ModernGovCommitteeKind: SourceKind {
                 Self.previousChildren(of: String(key.dropFirst("meeting:".count)), in: previous).forEach { collected.append($0) }
             }
         }
-        return .items(collected.items)
+        guard let first = failures.first else { return .items(collected.items, documents: documents) }
+        let more = failures.count > 1 ? " (and \(failures.count - 1) more meeting pages)" : ""
+        return .partial(collected.items, documents: documents, failure: SourceFailure(first.kind, first.message + more))
     }
 
     /// Items in page order, each key once (the first wins: a document listed twice stays with
@@ -125,22 +207,175 @@ struct ModernGovCommitteeKind: SourceKind {
         }
     }
 
-    private func readMeetingPage(_ url: String, context: SourceContext) async -> Result<ModernGovParser.MeetingPage, SourceFailure> {
+    enum MeetingPageRead {
+        case notModified
+        case read(ModernGovParser.MeetingPage, etag: String?, lastModified: String?)
+    }
+
+    private func readMeetingPage(_ url: String, etag: String?, lastModified: String?,
+                                 context: SourceContext) async -> Result<MeetingPageRead, SourceFailure> {
         let response: HTTPResponse
         do {
-            response = try await context.fetch(url)
+            response = try await context.fetch(url, etag: etag, lastModified: lastModified)
         } catch let error as FetchError {
             return .failure(SourceFailure(.fetch, "\(error.kind.rawValue): \(error.message)"))
+        } catch let error as RobotsDisallowed {
+            return .failure(SourceFailure(.robots, error.reason))
         } catch {
             return .failure(SourceFailure(.fetch, "\(error)"))
         }
+        if response.isNotModified, etag != nil || lastModified != nil { return .success(.notModified) }
         guard response.isSuccess else { return .failure(SourceFailure(.httpStatus, "HTTP \(response.status)")) }
         guard !response.body.isEmpty else { return .failure(SourceFailure(.structure, "empty body")) }
         let page = Page(url: response.url, status: response.status, contentType: response.header("Content-Type"), body: response.body)
         do {
-            return .success(try ModernGovParser.meetingPage(from: page))
+            return .success(.read(try ModernGovParser.meetingPage(from: page), etag: response.header("ETag"),
+                                  lastModified: response.header("Last-Modified")))
         } catch {
             return .failure(SourceFailure(.structure, error.description))
+        }
+    }
+
+    /// Reads the meeting's new papers (those not in the last good pass's items) and records on
+    /// each child what matched; children already known keep what their reading found.
+    /// `withheld`: new papers left for a later check (this check's budget was spent); they are
+    /// left out of the items, so they are still new then.
+    private func readPapers(of children: inout [Item], reader: ModernGovPaperReader, budget: inout Int,
+                            papersRead: inout [String: [String: String]], reading: Bool,
+                            context: SourceContext) async -> (documents: [StoredDocument], withheld: Bool) {
+        let previous = context.previousItems
+        let keywords = context.source.keywords
+        var documents: [StoredDocument] = []
+        var withheld = Set<String>()
+        var readings: [String: [String: String]] = [:]
+        for child in children where child.key.hasPrefix("document:") && readings[child.key] == nil {
+            if let old = previous[child.key] {
+                readings[child.key] = old.fields.filter { Self.readingFields.contains($0.key) }
+                continue
+            }
+            // Listed by another meeting read earlier in this check: read once.
+            if let earlier = papersRead[child.key] {
+                readings[child.key] = earlier
+                continue
+            }
+            var text: PaperText?
+            var note: String?
+            // The baseline alerts nothing, so its papers are not read (test-source reads them).
+            if (!context.isBaseline && reading) || context.readsAllDocuments, let link = child.link {
+                let stored = context.storedDocuments[child.key]
+                let retrying = stored.map { ModernGovPaperReader.shouldRetry($0, at: reader.now()) } ?? false
+                if let stored, !retrying {
+                    // Read by a check that did not finish, or given up on: not fetched again.
+                    text = ModernGovPaperReader.storedText(stored)
+                    note = stored.error
+                    if context.readsAllDocuments { documents.append(stored) }
+                } else if budget > 0 || context.readsAllDocuments, !Task.isCancelled {
+                    budget -= 1
+                    var paper = await reader.read(key: child.key, url: link, context: context)
+                    // The first attempt's time bounds the retries.
+                    if let stored { paper.document.fetchedAt = stored.fetchedAt }
+                    context.keep(paper.document)
+                    documents.append(paper.document)
+                    if let error = paper.document.error {
+                        context.logger.warning("paper not read", metadata: [
+                            "source.id": "\(context.source.id)", "url": "\(link)", "error": "\(error)",
+                        ])
+                    }
+                    // A failure that may pass: the paper stays out of the items, so it is still
+                    // new, and tried again, at the next check (test-source shows it as it is).
+                    if paper.mayRetry, ModernGovPaperReader.shouldRetry(paper.document, at: reader.now()), !context.readsAllDocuments {
+                        withheld.insert(child.key)
+                        continue
+                    }
+                    text = paper.text
+                    note = paper.document.error
+                } else {
+                    withheld.insert(child.key)
+                    continue
+                }
+            }
+            readings[child.key] = Self.reading(child, text: text, note: note, keywords: keywords)
+            papersRead[child.key] = readings[child.key]
+        }
+        if !withheld.isEmpty {
+            context.logger.info("papers wait for the next check", metadata: [
+                "source.id": "\(context.source.id)", "papers.waiting": "\(withheld.count)",
+            ])
+        }
+        children.removeAll { withheld.contains($0.key) }
+        // Each document's reading on the document; each agenda item's on the item, with its papers'.
+        for index in children.indices {
+            let child = children[index]
+            if child.key.hasPrefix("document:") {
+                children[index].fields.merge(readings[child.key] ?? [:]) { _, new in new }
+            } else if child.key.hasPrefix("agenda:") {
+                if let old = previous[child.key] {
+                    children[index].fields.merge(old.fields.filter { Self.readingFields.contains($0.key) }) { _, new in new }
+                    continue
+                }
+                let papers = children.filter { $0.key.hasPrefix("document:") && $0.fields["agenda"] == child.key }
+                children[index].fields.merge(Self.agendaReading(child, papers: papers.map { ($0, readings[$0.key] ?? [:]) },
+                                                                keywords: keywords)) { _, new in new }
+            }
+        }
+        return (documents, !withheld.isEmpty)
+    }
+
+    /// What a paper's title, its agenda item's title and its text matched, with quotes.
+    static func reading(_ document: Item, text: PaperText?, note: String?, keywords: [String]) -> [String: String] {
+        var fields: [String: String] = [:]
+        let (textMatched, quotes) = text?.quotes(for: keywords) ?? ([], [])
+        let titles = [document.title, document.fields["item"]].compactMap { $0 }.joined(separator: " \n ")
+        let titleMatched = Set(Keywords.matched(keywords, in: titles))
+        let matched = keywords.filter { titleMatched.contains($0) || textMatched.contains($0) }
+        if !matched.isEmpty { fields["matched"] = matched.joined(separator: "; ") }
+        if !quotes.isEmpty { fields["quotes"] = quotes.map(quoteText).joined(separator: "\n") }
+        if let note {
+            fields["read"] = note.replacingOccurrences(of: ModernGovPaperReader.passingPrefix, with: "")
+        } else if let cut = text?.cutShort {
+            fields["read"] = cut
+        }
+        return fields
+    }
+
+    /// `page 3: "The Care Leavers Service will continue …"`
+    static func quoteText(_ quote: PaperText.Quote) -> String {
+        (quote.page.map { "page \($0): " } ?? "") + "\"\(quote.sentence)\""
+    }
+
+    /// An agenda item matches by its own title and description, its papers' titles, or what
+    /// its papers matched; it quotes its papers (up to three sentences, each paper named).
+    static func agendaReading(_ item: Item, papers: [(item: Item, reading: [String: String])], keywords: [String]) -> [String: String] {
+        let own = Set(Keywords.matched(keywords, in: [item.title, item.fields["text"], item.fields["documents"]]
+            .compactMap { $0 }.joined(separator: " \n ")))
+        let fromPapers = Set(papers.flatMap { ($0.reading["matched"] ?? "").components(separatedBy: "; ") })
+        let matched = keywords.filter { own.contains($0) || fromPapers.contains($0) }
+        guard !matched.isEmpty else { return [:] }
+        var fields = ["matched": matched.joined(separator: "; ")]
+        let quotes = papers.flatMap { paper in
+            (paper.reading["quotes"] ?? "").components(separatedBy: "\n").filter { !$0.isEmpty }
+                .map { "\"\(paper.item.title ?? paper.item.key)\", \($0)" }
+        }
+        if !quotes.isEmpty { fields["quotes"] = quotes.prefix(3).joined(separator: "\n") }
+        let notes = papers.compactMap { paper in paper.reading["read"].map { "\"\(paper.item.title ?? paper.item.key)\": \($0)" } }
+        if !notes.isEmpty { fields["read"] = notes.joined(separator: "; ") }
+        return fields
+    }
+
+    /// For a new meeting's alert: each matching agenda item and stand-alone paper, with what it
+    /// matched and the first quote of its papers.
+    static func matchLines(_ children: [Item], keywords: [String]) -> [String] {
+        guard !keywords.isEmpty else { return [] }
+        return children.compactMap { child -> String? in
+            guard let matched = child.fields["matched"], !matched.isEmpty else { return nil }
+            if child.key.hasPrefix("document:"), child.fields["agenda"] != nil { return nil }
+            var line = "\(child.title ?? child.key) (\(matched.components(separatedBy: "; ").map { "\"\($0)\"" }.joined(separator: ", "))"
+            let papers = child.key.hasPrefix("agenda:")
+                ? children.filter { $0.fields["agenda"] == child.key } : [child]
+            if let quote = papers.lazy.compactMap({ $0.fields["quotes"]?.components(separatedBy: "\n").first }).first {
+                line += ": \(quote)"
+            }
+            return line + ")"
         }
     }
 
@@ -150,7 +385,7 @@ struct ModernGovCommitteeKind: SourceKind {
     static func keepingPageFields(_ listFields: [String: String], from old: Item?) -> [String: String] {
         guard let old else { return listFields }
         var fields = listFields
-        for name in ["published", "modified", "matches"] { fields[name] = old.fields[name] }
+        for name in ["published", "modified", "matches", "etag", "last_modified", "papers"] { fields[name] = old.fields[name] }
         if old.fields["cancelled"] != nil { fields["cancelled"] = "yes" }
         return fields
     }
@@ -216,24 +451,6 @@ struct ModernGovCommitteeKind: SourceKind {
             .sorted { $0.key < $1.key }
     }
 
-    /// Titles of the agenda items (with their documents) and stand-alone documents that match.
-    static func matchingTitles(_ children: [Item], keywords: [String]) -> [String] {
-        guard !keywords.isEmpty else { return [] }
-        return children.filter { item in
-            if item.key.hasPrefix("agenda:") { return matches(agendaItem: item, keywords: keywords) }
-            return item.fields["agenda"] == nil && matches(document: item, keywords: keywords)
-        }.compactMap(\.title)
-    }
-
-    static func matches(agendaItem item: Item, keywords: [String]) -> Bool {
-        Keywords.matches(keywords, in: Item(key: "", fields: item.fields.filter { ["title", "text", "documents"].contains($0.key) }))
-    }
-
-    /// A document matches by its own title or by the title of the agenda item it belongs to.
-    static func matches(document item: Item, keywords: [String]) -> Bool {
-        Keywords.matches(keywords, in: Item(key: "", fields: item.fields.filter { ["title", "item"].contains($0.key) }))
-    }
-
     // MARK: Alerts
 
     func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
@@ -244,23 +461,66 @@ struct ModernGovCommitteeKind: SourceKind {
         if item.key.hasPrefix("meeting:") {
             return meetingAlert(for: change, source: source, date: date)
         }
-        // Agenda items and documents: only new ones, only keyword matches, and only when no
+        // Agenda items and papers: only new ones, only keyword matches, and only when no
         // other alert of this pass already covers them.
-        guard case .added = change, !source.keywords.isEmpty, let meetingID = item.fields["meeting_id"] else { return nil }
+        guard case .added = change, !source.keywords.isEmpty, let meetingID = item.fields["meeting_id"],
+              let matched = item.fields["matched"], !matched.isEmpty else { return nil }
         let previous = try transaction.currentItems(source.id)
         // A meeting new in this pass: its own alert covers what arrived with it.
         guard let meetingItem = previous["meeting:\(meetingID)"] else { return nil }
-        let meeting = meetingPhrase(meetingItem, source: source)
-        if item.key.hasPrefix("agenda:") {
-            guard Self.matches(agendaItem: item, keywords: source.keywords) else { return nil }
-            return itemAlert(item, title: "New agenda item for \(meeting): \(item.title ?? item.key)",
-                             url: item.link ?? meetingItem.link, source: source, date: date)
-        }
+        // A meeting stored before papers were read: what first shows now is not news.
+        guard Self.papersAreNews(meetingItem) else { return nil }
         if let agendaKey = item.fields["agenda"], previous[agendaKey] == nil {
-            return nil  // its agenda item is new too, and that item's alert (which matches on its documents) covers it
+            return nil  // its agenda item is new too, and that item's alert (which matches on its papers) covers it
         }
-        guard Self.matches(document: item, keywords: source.keywords) else { return nil }
-        return itemAlert(item, title: "New document for \(meeting): \(item.title ?? item.key)", source: source, date: date)
+        return paperAlert(item, meeting: meetingItem, source: source, date: date)
+    }
+
+    /// `Harrow Cabinet, 12 February 2026: "Children's Services Improvement Plan" mentions
+    /// "improvement notice"`; the summary adds the quoted sentences with their pages, what kept
+    /// the paper from being read in full, and the link.
+    func paperAlert(_ item: Item, meeting: Item, source: SourceConfiguration, date: Date) -> Alert {
+        let words = (item.fields["matched"] ?? "").components(separatedBy: "; ").filter { !$0.isEmpty }
+        let title = "\(Self.meetingHeading(meeting, source: source)): \"\(item.title ?? item.key)\" mentions \(Self.list(words.map { "\"\($0)\"" }))"
+        var summary = title
+        let quotes = (item.fields["quotes"] ?? "").components(separatedBy: "\n").filter { !$0.isEmpty }
+        if !quotes.isEmpty { summary += " (\(quotes.joined(separator: "; ")))" }
+        summary += "."
+        if let note = item.fields["read"] {
+            summary += " " + Self.readingNote(note, paper: item.key.hasPrefix("agenda:") ? "A paper of this item" : "The paper")
+        }
+        let url = item.link ?? meeting.link ?? source.url
+        summary += " \(url)"
+        return Alert(source: source.id, event: .added, title: title, url: url, detectedAt: date, key: item.key,
+                     item: item.fields, summary: summary)
+    }
+
+    /// What a reading note means for the reader of an alert.
+    static func readingNote(_ note: String, paper: String) -> String {
+        if note.hasPrefix(ModernGovPaperReader.notFetchedPrefix) || note.hasPrefix(ModernGovPaperReader.notReadPrefix) {
+            return "\(paper) could not be read (\(note)): matched by its title only."
+        }
+        return "\(paper) was cut short by a limit: \(note)."
+    }
+
+    /// "Harrow Cabinet, 12 February 2026": the source's name when the config gives one (it
+    /// names the council, which ModernGov's "Cabinet" does not), else the committee's.
+    static func meetingHeading(_ meeting: Item, source: SourceConfiguration) -> String {
+        let committee = source.name != source.id ? source.name : meeting.fields["committee"] ?? source.name
+        guard let text = meeting.fields["date"], let date = ModernGovParser.date(from: text, timeZone: timeZone) else {
+            return committee
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = timeZone
+        formatter.dateFormat = "d MMMM yyyy"
+        return "\(committee), \(formatter.string(from: date))"
+    }
+
+    /// `"a"`, `"a" and "b"`, `"a", "b" and "c"`.
+    static func list(_ words: [String]) -> String {
+        guard words.count > 1 else { return words.first ?? "" }
+        return words.dropLast().joined(separator: ", ") + " and " + (words.last ?? "")
     }
 
     private func meetingAlert(for change: Change, source: SourceConfiguration, date: Date) -> Alert? {
@@ -334,8 +594,10 @@ struct ModernGovCommitteeKind: SourceKind {
 
     // MARK: Configuration
 
-    /// Keys: `window` (`{past: 60d, future: 90d}`): which meetings' pages are read.
-    static let registration = SourceKindRegistration(name: "moderngov-committee", keys: ["window"]) { reader, map, path in
+    /// Keys: `window` (`{past: 60d, future: 90d}`): which meetings' pages are read; `papers`
+    /// (`{max_pages: 60, max_bytes: 20000000, per_pass: 30}`): how much of each new paper is
+    /// read, and how many papers one check fetches.
+    static let registration = SourceKindRegistration(name: "moderngov-committee", keys: ["window", "papers"]) { reader, map, path in
         var window = Window()
         if let node = map.value(for: "window") {
             let windowPath = "\(path).window"
@@ -344,6 +606,52 @@ struct ModernGovCommitteeKind: SourceKind {
             if let past = reader.duration(inner, "past", at: windowPath, allowZero: true) { window.past = past }
             if let future = reader.duration(inner, "future", at: windowPath, allowZero: true) { window.future = future }
         }
-        return ModernGovCommitteeKind(window: window)
+        var papers = Papers()
+        if let node = map.value(for: "papers") {
+            let papersPath = "\(path).papers"
+            guard let inner = reader.mapping(node, at: papersPath) else { return nil }
+            reader.checkKeys(inner, allowed: ["max_pages", "max_bytes", "per_pass"], at: papersPath)
+            if let pages = reader.integer(inner, "max_pages", at: papersPath, range: 1...2000) { papers.maxPages = pages }
+            if let bytes = reader.integer(inner, "max_bytes", at: papersPath, range: 1024...2_000_000_000) { papers.maxBytes = bytes }
+            if let perPass = reader.integer(inner, "per_pass", at: papersPath, range: 1...1000) { papers.perPass = perPass }
+        }
+        return ModernGovCommitteeKind(window: window, papers: papers)
+    }
+}
+
+extension Runtime {
+    /// `test-source` for a `moderngov-committee` source: for each meeting whose page was read
+    /// (those within the window), its papers and which would match the keywords, with the
+    /// sentences an alert would quote. `nil` for other kinds.
+    public static func papersReport(_ source: SourceConfiguration, items: [Item]) -> [String]? {
+        guard source.kind is ModernGovCommitteeKind else { return nil }
+        let keywords = source.keywords
+        var lines = ["keywords: " + (keywords.isEmpty ? "(none: no agenda item or paper alerts)" : keywords.map { "\"\($0)\"" }.joined(separator: ", "))]
+        let meetings = items.filter { $0.key.hasPrefix("meeting:") && $0.fields["published"] != nil }
+        if meetings.isEmpty { lines.append("no meeting within the window") }
+        for meeting in meetings {
+            let id = meeting.fields["meeting_id"] ?? String(meeting.key.dropFirst("meeting:".count))
+            let papers = items.filter { $0.key.hasPrefix("document:") && $0.fields["meeting_id"] == id }
+            let matching = papers.filter { $0.fields["matched"] != nil }.count
+            var heading = "\(ModernGovCommitteeKind.meetingHeading(meeting, source: source)) (\(meeting.fields["published"] ?? "")): "
+            heading += "\(papers.count) paper\(papers.count == 1 ? "" : "s"), \(matching) would match"
+            lines.append(heading)
+            for paper in papers {
+                var line = "  - \"\(paper.title ?? paper.key)\""
+                if let item = paper.fields["item"] { line += " (item: \(item))" }
+                if let matched = paper.fields["matched"] {
+                    line += ": would match " + ModernGovCommitteeKind.list(matched.components(separatedBy: "; ").map { "\"\($0)\"" })
+                } else {
+                    line += ": no match"
+                }
+                lines.append(line)
+                if let note = paper.fields["read"] { lines.append("      \(note)") }
+                for quote in (paper.fields["quotes"] ?? "").components(separatedBy: "\n") where !quote.isEmpty {
+                    lines.append("      \(quote)")
+                }
+                if let link = paper.link { lines.append("      \(link)") }
+            }
+        }
+        return lines
     }
 }

@@ -69,7 +69,11 @@ public struct SourceChecker: Sendable {
         }
         stats.duration = response.duration
         stats.bytes = response.body.count
-        if response.isNotModified { return .notModified }
+        if response.isNotModified {
+            guard source.kind.checksParts, let previous else { return .notModified }
+            // A composite source: the main page unchanged says nothing of its parts.
+            return await readParts(source, previous: previous, isBaseline: isBaseline)
+        }
         guard response.isSuccess else {
             let retryAfter = response.header("Retry-After").flatMap(RetryAfter.parse)
             return .failed(SourceFailure(.httpStatus, "HTTP \(response.status)"), retryAfter: retryAfter)
@@ -85,14 +89,39 @@ public struct SourceChecker: Sendable {
         } catch {
             return .failed(SourceFailure(.fetch, "cannot read the stored items: \(error)"), retryAfter: nil)
         }
-        let store = self.store
-        let sourceID = source.id
-        let context = SourceContext(
-            fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
-            previousItems: stored.items, isBaseline: isBaseline, storedDocuments: stored.documents,
-            keepDocument: { document in try store.write { try $0.save(document, for: sourceID) } })
+        let context = makeContext(source, stored: stored, isBaseline: isBaseline)
         return .read(await source.read(page, context: context), etag: response.header("ETag"), lastModified: response.header("Last-Modified"),
                      storedItems: stored.items)
+    }
+
+    private func makeContext(_ source: SourceConfiguration, stored: (items: [String: Item], documents: [String: StoredDocument]),
+                             isBaseline: Bool) -> SourceContext {
+        let store = self.store
+        let sourceID = source.id
+        var context = SourceContext(
+            fetcher: fetcher, source: source, stateDirectory: configuration.stateDirectory, logger: logger,
+            previousItems: stored.items, isBaseline: isBaseline, storedDocuments: stored.documents)
+        context.keepDocument = { document in
+            try store.write { try $0.save(document, for: sourceID) }
+        }
+        return context
+    }
+
+    /// A composite source whose main page answered 304: its parts, each read conditionally.
+    /// Nothing new anywhere is a 304 of the whole, which takes the quiet path.
+    private func readParts(_ source: SourceConfiguration, previous: SourceState, isBaseline: Bool) async -> Fetched {
+        let stored: (items: [String: Item], documents: [String: StoredDocument])
+        do {
+            stored = try store.read { (try $0.currentItems(source.id), try $0.documents(source.id)) }
+        } catch {
+            return .failed(SourceFailure(.fetch, "cannot read the stored items: \(error)"), retryAfter: nil)
+        }
+        let read = await source.kind.readParts(context: makeContext(source, stored: stored, isBaseline: isBaseline))
+        if case .items(let items, let documents) = read, documents.isEmpty, items.count == stored.items.count,
+           items.allSatisfy({ stored.items[$0.key] == $0 }) {
+            return .notModified
+        }
+        return .read(read, etag: previous.etag, lastModified: previous.lastModified, storedItems: stored.items)
     }
 
     /// `previous` is the state the check started from, as stored; `nil` when it was not read.
@@ -158,7 +187,7 @@ public struct SourceChecker: Sendable {
                 }
             }
 
-            switch fetched {
+            readOutcome: switch fetched {
             case .notModified:
                 outcome = .unchanged(notModified: true)
                 succeeded()
@@ -166,10 +195,23 @@ public struct SourceChecker: Sendable {
                 outcome = .failed(failure)
                 retryAfter = wait
                 failed(failure, retryAfter: wait)
-            case .read(.failure(let failure), _, _, _):
-                outcome = .failed(failure)
-                failed(failure)
-            case .read(.items(let items, let documents), let etag, let lastModified, let storedItems):
+            case .read(let read, let etag, let lastModified, let storedItems):
+                var items: [Item] = []
+                var documents: [StoredDocument] = []
+                var partFailure: SourceFailure?
+                switch read {
+                case .items(let all, let stored):
+                    items = all
+                    documents = stored
+                case .partial(let all, let stored, let failure):
+                    items = all
+                    documents = stored
+                    partFailure = failure
+                case .failure(let failure):
+                    outcome = .failed(failure)
+                    failed(failure)
+                    break readOutcome
+                }
                 if items.isEmpty {
                     let failure = SourceFailure(.structure, state.baselineAt == nil
                         ? "the page has no items: the items expression matches nothing"
@@ -232,7 +274,12 @@ public struct SourceChecker: Sendable {
                 state.lastModified = held == nil ? lastModified : nil
                 state.itemCount = held == nil ? items.count : previousItems.count
                 state.heldRemovals = held
-                succeeded()
+                if let partFailure {
+                    // What was read is recorded; the part that failed is the check's failure.
+                    failed(partFailure)
+                } else {
+                    succeeded()
+                }
             }
             if case .failed(let failure) = outcome, failure.kind == .robots {
                 state.robots = "disallowed: \(failure.message)"
@@ -327,30 +374,6 @@ public struct SourceChecker: Sendable {
         seconds *= 1 + Double.random(in: -source.jitter...source.jitter)
         if let retryAfter { seconds = max(seconds, retryAfter.seconds) }
         return date.addingTimeInterval(seconds)
-    }
-}
-
-/// Keyword matching over an item's fields: case-insensitive, whole words (so "SEND" does not
-/// match "sending", while "care leavers" matches "Care Leavers' offer").
-public enum Keywords {
-    public static func matches(_ keywords: [String], in item: Item) -> Bool {
-        matches(keywords, in: ([item.key] + item.fields.values.sorted()).joined(separator: " "))
-    }
-
-    public static func matches(_ keywords: [String], in text: String) -> Bool {
-        keywords.contains { keyword in
-            var searchRange = text.startIndex..<text.endIndex
-            while let found = text.range(of: keyword, options: [.caseInsensitive, .diacriticInsensitive], range: searchRange) {
-                let before = found.lowerBound == text.startIndex ? nil : text[text.index(before: found.lowerBound)]
-                let after = found.upperBound == text.endIndex ? nil : text[found.upperBound]
-                if !(before?.isLetter ?? false) && !(before?.isNumber ?? false)
-                    && !(after?.isLetter ?? false) && !(after?.isNumber ?? false) {
-                    return true
-                }
-                searchRange = found.upperBound..<text.endIndex
-            }
-            return false
-        }
     }
 }
 

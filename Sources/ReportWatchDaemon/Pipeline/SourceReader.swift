@@ -8,6 +8,10 @@ import ReportWatchStore
 /// What reading a source yielded.
 public enum SourceRead: Sendable {
     case items([Item], documents: [StoredDocument] = [])
+    /// Items read while a part of the source failed (a composite source's meeting page): the
+    /// items are recorded (the failed part's as the last good pass stored them, so nothing is
+    /// removed), and the check counts as failed for the source's health.
+    case partial([Item], documents: [StoredDocument] = [], failure: SourceFailure)
     case failure(SourceFailure)
 }
 
@@ -24,9 +28,24 @@ public protocol SourceKind: Sendable {
     /// is ``SourceChecker/genericAlert(for:source:date:)``; `transaction` sees this pass's
     /// state, for comparisons with what was stored before.
     func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert?
+
+    /// True for a composite source, whose items come from more than one page (a meeting list
+    /// and its meetings' pages): its parts are checked on every check, whatever the main page
+    /// answered, so a 304 on the main page is not the end of the check.
+    var checksParts: Bool { get }
+
+    /// A composite source's check when its main page answered 304: each part read again (each
+    /// with its own validators), the main page's part taken from `context.previousItems`.
+    func readParts(context: SourceContext) async -> SourceRead
 }
 
 extension SourceKind {
+    public var checksParts: Bool { false }
+
+    public func readParts(context: SourceContext) async -> SourceRead {
+        .items(context.previousItems.values.sorted { $0.key < $1.key })
+    }
+
     public func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
         SourceChecker.genericAlert(for: change, source: source, date: date)
     }
@@ -45,16 +64,19 @@ public struct SourceContext: Sendable {
     public let isBaseline: Bool
     /// Documents already stored for this source, by item key, so each is fetched only once.
     public let storedDocuments: [String: StoredDocument]
-
-    /// Writes a document to the store as soon as it is read; `nil` where nothing is stored
-    /// (`test-source`).
+    /// Stores a document as soon as it is read, so a check cut short (a restart) does not
+    /// fetch it again; `nil` where nothing is stored (`test-source`).
     var keepDocument: (@Sendable (StoredDocument) throws -> Void)? = nil
+    /// `test-source`: read every document, not only those new since the last pass.
+    public var readsAllDocuments = false
 
-    /// Fetches another document within the source's politeness. Each finished request counts as
+    /// Fetches another document within the source's politeness (robots.txt and the host gate
+    /// included), conditionally when validators are given. Each finished request counts as
     /// progress for the watchdog.
-    public func fetch(_ url: String, maxBodyBytes: Int? = nil) async throws -> HTTPResponse {
+    public func fetch(_ url: String, etag: String? = nil, lastModified: String? = nil, maxBodyBytes: Int? = nil) async throws -> HTTPResponse {
         // The source's own host decides which addresses its links may lead to.
-        try await fetcher.fetch(url, politeness: source.politeness, maxBodyBytes: maxBodyBytes, sourceURL: source.url)
+        try await fetcher.fetch(url, politeness: source.politeness, etag: etag, lastModified: lastModified,
+                                maxBodyBytes: maxBodyBytes, sourceURL: source.url)
     }
 
     /// Tells the service's watchdog that this check is moving forward. Call it after each piece

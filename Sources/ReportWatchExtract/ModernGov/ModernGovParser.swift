@@ -20,6 +20,15 @@ public enum ModernGovParser {
         public var cancelled: Bool
         /// The committee's name, from the page's subtitle or else the link's title.
         public var committee: String?
+
+        public init(id: String, dateText: String, link: String, status: String?, cancelled: Bool, committee: String?) {
+            self.id = id
+            self.dateText = dateText
+            self.link = link
+            self.status = status
+            self.cancelled = cancelled
+            self.committee = committee
+        }
     }
 
     /// The meetings of a list page, in page order, each id once.
@@ -349,8 +358,31 @@ public enum ModernGovParser {
         return Text.normalise(try node.document.nodes(expression, in: node).map(\.text).joined(separator: " "))
     }
 
+    /// A meeting-level paper's id: `documents/g10230/Printed minutes ….pdf?T=1` → `g10230T1`.
+    /// ModernGov gives the meeting's agenda front sheet (`T=0`), printed minutes (`T=1`) and
+    /// decisions (`T=2`) one folder, told apart by `T`; without it, by the file's name. The
+    /// reports packs (`Public reports pack`, supplements) are `nil`: they bind together the
+    /// reports the page lists one by one.
+    public static func meetingDocumentID(fromLink link: String) -> String? {
+        guard let range = link.range(of: "documents/g", options: .caseInsensitive) else { return nil }
+        let rest = link[range.upperBound...]
+        let digits = rest.prefix { $0.isASCII && $0.isNumber }
+        guard !digits.isEmpty, rest.dropFirst(digits.count).first == "/" else { return nil }
+        let path = rest.dropFirst(digits.count + 1)
+        let name = String(path.prefix { $0 != "?" && $0 != "#" })
+        let decoded = (name.removingPercentEncoding ?? name).lowercased()
+        if decoded.contains("reports pack") || decoded.contains("supplement") { return nil }
+        if let query = path.firstIndex(of: "?") {
+            for pair in path[path.index(after: query)...].split(separator: "&") where pair.lowercased().hasPrefix("t=") {
+                let value = pair.dropFirst(2)
+                if !value.isEmpty, value.allSatisfy({ $0.isASCII && $0.isNumber }) { return "g\(digits)T\(value)" }
+            }
+        }
+        return decoded.isEmpty ? nil : "g\(digits):\(Text.normalise(decoded))"
+    }
+
     static func document(_ link: HTMLNode, in document: HTMLDocument) throws(XPathError) -> Document? {
-        guard let href = link.attribute("href"), let id = documentID(fromLink: href) else { return nil }
+        guard let href = link.attribute("href"), let id = documentID(fromLink: href) ?? meetingDocumentID(fromLink: href) else { return nil }
         var title = try visibleText(of: link)
         if title.isEmpty, let attribute = link.attribute("title"), let quoted = quotedName(attribute) {
             title = quoted

@@ -37,7 +37,8 @@ public enum PDFTextError: Error, CustomStringConvertible, Sendable, Equatable {
         switch self {
         case .failed(_, let status, _): status == 1 || status == 3
         case .killedBySignal, .outputTooLarge: true
-        case .notFound, .inputNotFound, .launchFailed, .timedOut, .outputMissing: false
+        // An HTML page in a PDF's place is often a passing error or maintenance page.
+        case .notFound, .inputNotFound, .launchFailed, .timedOut, .outputMissing, .notAPDF: false
         }
     }
 
@@ -90,14 +91,18 @@ public struct PDFTextExtractor: Sendable {
     public var maxOutputBytes: Int
     /// The last page to extract (`pdftotext -l`); `nil` for all.
     public var lastPage: Int?
+    /// `-layout` keeps the page's columns (what the Ofsted report tables need); without it
+    /// pdftotext writes reading order, which keeps a paper's sentences whole.
+    public var layout: Bool
 
     public init(executable: String = "pdftotext", timeout: Duration = .seconds(30), memoryLimitBytes: Int = 512 << 20,
-                maxOutputBytes: Int = 64 << 20, lastPage: Int? = nil) {
+                maxOutputBytes: Int = 64 << 20, lastPage: Int? = nil, layout: Bool = true) {
         self.executable = executable
         self.timeout = timeout
         self.memoryLimitBytes = memoryLimitBytes
         self.maxOutputBytes = maxOutputBytes
         self.lastPage = lastPage
+        self.layout = layout
     }
 
     public func text(ofPDFAt path: String) async throws -> String {
@@ -136,7 +141,7 @@ public struct PDFTextExtractor: Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         let pages = lastPage.map { ["-l", String(max(1, $0))] } ?? []
-        process.arguments = ["-c", script, executablePath, "-layout", "-enc", "UTF-8"] + pages + [inputArgument, outputURL.path]
+        process.arguments = ["-c", script, executablePath] + (layout ? ["-layout"] : []) + ["-enc", "UTF-8"] + pages + [inputArgument, outputURL.path]
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = stderrHandle

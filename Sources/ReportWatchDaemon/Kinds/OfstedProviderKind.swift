@@ -38,6 +38,10 @@ struct OfstedProviderKind: SourceKind {
     /// moved by an edit of the page.
     static let silentFields: Set<String> = ["provider", "event_date"]
 
+    /// Reports are parts of the page: those beyond a pass's budget, and those whose fetch failed
+    /// and is due again, must be read even while the page itself answers 304.
+    var checksParts: Bool { true }
+
     // MARK: Reading
 
     func read(_ page: Page, context: SourceContext) async -> SourceRead {
@@ -60,6 +64,24 @@ struct OfstedProviderKind: SourceKind {
         let items = listing.reports.map { Self.item(for: $0, provider: listing.providerName) }
         let documents = await readDocuments(listing.reports, context: context)
         return .items(items, documents: documents)
+    }
+
+    /// The page answered 304: it still lists the reports the last good pass stored. Those still
+    /// waiting to be read are read now; with none, the items are as stored and the check is quiet.
+    func readParts(context: SourceContext) async -> SourceRead {
+        let items = context.previousItems.values.sorted { $0.key < $1.key }
+        let reports = items.compactMap(Self.report(from:))
+        let documents = await readDocuments(reports, context: context)
+        return .items(items, documents: documents)
+    }
+
+    /// A stored report item as the page listed it.
+    static func report(from item: Item) -> OfstedProviderPage.Report? {
+        guard let link = item.fields["link"] else { return nil }
+        return OfstedProviderPage.Report(
+            fileID: item.key, link: link, type: item.fields["type"] ?? item.title ?? "Report",
+            published: item.fields["published"].flatMap(OfstedProviderPage.isoDay),
+            eventDate: item.fields["event_date"].flatMap(OfstedProviderPage.isoDay))
     }
 
     static func item(for report: OfstedProviderPage.Report, provider: String?) -> Item {

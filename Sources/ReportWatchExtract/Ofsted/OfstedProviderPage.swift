@@ -26,6 +26,14 @@ public enum OfstedProviderPage {
         public var published: Date?
         /// The enclosing timeline day's date, at 00:00 UTC; nil when there is none.
         public var eventDate: Date?
+
+        public init(fileID: String, link: String, type: String, published: Date?, eventDate: Date?) {
+            self.fileID = fileID
+            self.link = link
+            self.type = type
+            self.published = published
+            self.eventDate = eventDate
+        }
     }
 
     public struct Listing: Sendable, Hashable {

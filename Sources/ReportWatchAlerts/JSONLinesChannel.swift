@@ -47,11 +47,16 @@ public struct JSONLinesChannel: AlertChannel {
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
-        let fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
         guard fd >= 0 else { throw DeliveryError("cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
-        let start = try Self.endOfLastWholeLine(fd, path: path)
+        var status = stat()
+        // Only a regular file can be cut back; a FIFO or a device gets the bytes as they come.
+        let regular = fstat(fd, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        if regular {
+            while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        }
+        let start = regular ? try Self.endOfLastWholeLine(fd, path: path) : -1
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer -> Int in
@@ -61,22 +66,26 @@ public struct JSONLinesChannel: AlertChannel {
             if result < 0 {
                 if errno == EINTR { continue }
                 let reason = String(cString: strerror(errno))
-                _ = ftruncate(fd, start)
+                if start >= 0 { _ = ftruncate(fd, start) }
                 throw DeliveryError("cannot write \(path): \(reason)")
             }
             written += result
         }
         guard fsync(fd) == 0 else {
             let reason = String(cString: strerror(errno))
-            _ = ftruncate(fd, start)
+            if start >= 0 { _ = ftruncate(fd, start) }
             throw DeliveryError("cannot fsync \(path): \(reason)")
         }
     }
 
     /// The file's length once any torn last line is cut off: just after its last newline.
-    private static func endOfLastWholeLine(_ fd: Int32, path: String) throws(DeliveryError) -> off_t {
-        let end = lseek(fd, 0, SEEK_END)
+    /// `writer` is open for appending only, so the tail is read through a second descriptor.
+    private static func endOfLastWholeLine(_ writer: Int32, path: String) throws(DeliveryError) -> off_t {
+        let end = lseek(writer, 0, SEEK_END)
         guard end > 0 else { return max(end, 0) }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw DeliveryError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
         var last: UInt8 = 0
         guard pread(fd, &last, 1, end - 1) == 1 else { throw DeliveryError("cannot read \(path): \(String(cString: strerror(errno)))") }
         if last == UInt8(ascii: "\n") { return end }
@@ -94,7 +103,7 @@ public struct JSONLinesChannel: AlertChannel {
             }
             position = from
         }
-        guard ftruncate(fd, cut) == 0 else { throw DeliveryError("cannot cut the torn last line of \(path): \(String(cString: strerror(errno)))") }
+        guard ftruncate(writer, cut) == 0 else { throw DeliveryError("cannot cut the torn last line of \(path): \(String(cString: strerror(errno)))") }
         return cut
     }
 }

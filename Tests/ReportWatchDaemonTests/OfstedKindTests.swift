@@ -289,6 +289,31 @@ private func reportAlerts(_ harness: Harness) throws -> [Alert] {
         #expect(previousOf2020?.key == RealPDF.birmingham2016.fileID)
     }
 
+    /// The reports are parts of the page: a page that answers 304 still has its waiting
+    /// reports read, and the last of them, once stored, makes the checks quiet again.
+    @Test func reportsLeftWaitingAreReadWhileThePageAnswers304() async throws {
+        let harness = try Harness(sources: providerSource("documents_per_pass: 1"))
+        try serve(harness, [.harrow2020, .harrow2025])
+        let page = providerPage("Harrow", base: harness.server.baseURL, [harrow2025Day, harrow2020Day])
+        harness.server.route("/provider/44/80499") { request in
+            TestHTTPServer.conditional(request, etag: "v1", lastModified: nil, body: page)
+        }
+        await harness.check()
+        #expect(harness.server.requests(forPath: RealPDF.harrow2025.path).count == 1)
+        #expect(harness.server.requests(forPath: RealPDF.harrow2020.path).isEmpty)
+
+        await harness.check()
+        await harness.check()
+        let pageRequests = harness.server.requests(forPath: "/provider/44/80499")
+        #expect(pageRequests.count == 3)
+        #expect(pageRequests.dropFirst().allSatisfy { $0.header("If-None-Match") == "\"v1\"" })
+        #expect(harness.server.requests(forPath: RealPDF.harrow2020.path).count == 1)
+        #expect(harness.server.requests(forPath: RealPDF.harrow2025.path).count == 1)
+        let documents = try harness.runtime.store.read { try $0.documents("ofsted-harrow") }
+        #expect(documents[RealPDF.harrow2020.fileID]?.findings?.framework == .ilacs2018)
+        #expect(try harness.deliveredAlerts().isEmpty)
+    }
+
     @Test func findingsAndHistoryCommandsReadTheStore() async throws {
         let harness = try Harness(sources: providerSource())
         try serve(harness, [.harrow2020, .harrow2025])

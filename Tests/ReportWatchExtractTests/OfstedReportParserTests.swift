@@ -264,7 +264,9 @@ private func grades(_ findings: ReportFindings) -> [String] {
             }
             #expect(after == .milliseconds(300))
         }
-        #expect(clock.now - started < .seconds(10))
+        // Killed, not left to its 60 s sleep; the whole suite's load on two cores has delayed the
+        // kill by several seconds.
+        #expect(clock.now - started < .seconds(30))
     }
 
     @Test func memoryLimitIsApplied() async throws {

@@ -71,7 +71,9 @@ struct PDFFaultTests {
             bytes: bytes, into: StoredDocument(key: "50270419", url: "http://127.0.0.1:1/v1/file/50270419", published: nil, fetchedAt: Date()),
             contentType: "application/pdf", stateDirectory: directory.path)
         let elapsed = ContinuousClock.now - started
-        #expect(elapsed < extractor.timeout + .seconds(5), "\(bad.rawValue): \(elapsed), timeout \(extractor.timeout)")
+        // Ended by the timeout, not by the hung child's 600 s; the whole suite's load on two cores
+        // has delayed the kill by several seconds.
+        #expect(elapsed < extractor.timeout + .seconds(20), "\(bad.rawValue): \(elapsed), timeout \(extractor.timeout)")
 
         let kind = OfstedProviderKind(council: "Harrow")
         let source = try #require(try Configuration.parse(yaml: """

@@ -6,7 +6,8 @@ import Glibc
 /// Replaces a file so that a reader, or a crash, sees either the old contents or the new, never
 /// a mix: write a temporary file beside it, fsync it, rename it over the old one, fsync the folder.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644) throws(DeliveryError) {
+    /// `exactMode`: the file gets `mode` whatever the umask (a site a web server must read).
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t = 0o644, exactMode: Bool = false) throws(DeliveryError) {
         let directory = (path as NSString).deletingLastPathComponent
         let folder = directory.isEmpty ? "." : directory
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -35,6 +36,11 @@ public enum AtomicFile {
             let message = lastError()
             unlink(temporary)
             throw DeliveryError("cannot fsync \(temporary): \(message)")
+        }
+        if exactMode, fchmod(fd, mode) != 0 {
+            let message = lastError()
+            unlink(temporary)
+            throw DeliveryError("cannot set the mode of \(temporary): \(message)")
         }
         close(fd)
         closed = true

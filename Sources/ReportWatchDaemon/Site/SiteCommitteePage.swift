@@ -76,7 +76,7 @@ struct SiteCommitteePage {
             let documents = items.filter { $0.key.hasPrefix("document:") && $0.value.fields["meeting_id"] == meeting.id }.map(\.value)
                 .sorted { ($0.title ?? "") < ($1.title ?? "") }
             if agenda.isEmpty && documents.isEmpty {
-                out += "<p>No papers published yet.</p>\n</article>\n"
+                out += "<p>No agenda items or papers stored for this meeting.</p>\n</article>\n"
                 continue
             }
             out += "<ul class=\"papers\">\n"

@@ -111,7 +111,9 @@ struct SiteProviderPage {
     }
 
     var chart: String {
-        let columns = reports
+        // Newest first: on a phone the chart scrolls sideways, and the latest report is what
+        // shows without scrolling.
+        let columns = Array(reports.reversed())
         let cellsByReport = columns.map { $0.findings.map(Self.cells) ?? [:] }
         var rows: [ChartRow] = []
         for (topic, label) in Self.topicOrder where cellsByReport.contains(where: { $0.keys.contains(ChartRow(topic: topic, label: label)) }) {
@@ -122,7 +124,7 @@ struct SiteProviderPage {
                 rows.append(row)
             }
         }
-        let labelWidth = 200, columnWidth = 156, rowHeight = 44, headerHeight = 56
+        let labelWidth = 180, columnWidth = 176, rowHeight = 44, headerHeight = 56
         let width = labelWidth + columnWidth * columns.count
         let height = headerHeight + rowHeight * max(rows.count, 1) + 4
         var svg = """
@@ -130,7 +132,7 @@ struct SiteProviderPage {
             <div class="scroll">
             <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" role="img" aria-labelledby="chart-title chart-desc">
             <title id="chart-title">\(e(source.name)): grades of each inspection</title>
-            <desc id="chart-desc">One row per judgement and one column per report, oldest on the left; each cell names the grade. The table below gives the same grades.</desc>
+            <desc id="chart-desc">One row per judgement and one column per report, newest on the left; each cell names the grade. The table below gives the same grades.</desc>
 
             """
         for (index, report) in columns.enumerated() {
@@ -141,7 +143,7 @@ struct SiteProviderPage {
         }
         for (rowIndex, row) in rows.enumerated() {
             let y = headerHeight + rowIndex * rowHeight
-            svg += "<text x=\"0\" y=\"\(y + rowHeight / 2 + 5)\" class=\"row\">\(e(TextEscaping.truncate(row.label, to: 30)))</text>\n"
+            svg += "<text x=\"0\" y=\"\(y + rowHeight / 2 + 5)\" class=\"row\">\(e(TextEscaping.truncate(row.label, to: 26)))</text>\n"
             for (index, report) in columns.enumerated() {
                 let x = labelWidth + index * columnWidth
                 let centre = x + columnWidth / 2
@@ -165,7 +167,7 @@ struct SiteProviderPage {
         if rows.isEmpty {
             svg += "<text x=\"0\" y=\"\(headerHeight + 26)\" class=\"row\">No graded judgements stored yet</text>\n"
         }
-        svg += "</svg>\n</div>\n<figcaption>Grades of each report, oldest first. Letters from monitoring and focused visits carry no grades.</figcaption>\n</figure>\n"
+        svg += "</svg>\n</div>\n<figcaption>Grades of each report, newest first. Letters from monitoring and focused visits carry no grades.</figcaption>\n</figure>\n"
         return svg
     }
 

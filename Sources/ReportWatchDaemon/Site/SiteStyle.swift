@@ -13,6 +13,7 @@ enum SiteStyle {
         a { color: #1d4f91; }
         a:visited { color: #4c2c92; }
         a:focus { outline: 3px solid #ffdd00; background: #ffdd00; color: #0b0c0c; }
+        h1, h2, h3, h4, p, blockquote { overflow-wrap: anywhere; }
         h1 { font-size: 1.8rem; line-height: 1.2; margin: 1.2rem 0 0.6rem; }
         h2 { font-size: 1.4rem; margin: 1.8rem 0 0.6rem; }
         h3 { font-size: 1.15rem; margin: 1.2rem 0 0.4rem; }

@@ -435,4 +435,91 @@ print(width, height, ink / (width * height))
         #expect(total < 3_000_000)
         #expect((files["index.html"]?.count ?? 0) < 200_000)
     }
+
+    @Test func aBaselinePassWritesTheSiteWithoutAlertsAndAnUnchangedPassLeavesItAlone() async throws {
+        let site = try Fixtures.temporaryDirectory().appendingPathComponent("site")
+        let harness = try Harness(
+            sources: """
+                  - id: ofsted-harrow
+                    name: Ofsted reports for Harrow children's services
+                    kind: ofsted-provider
+                    url: {{base}}/provider/44/80499
+                    council: Harrow
+                """,
+            channels: """
+                  - id: site
+                    kind: site
+                    path: \(site.path)
+                    title: Harrow
+                """)
+        harness.server.set("/v1/file/\(harrow2020.id)", response: .ok(bytes: Array(try Fixtures.data("ofsted/\(harrow2020.file)")), contentType: "application/pdf"))
+        harness.server.set("/provider/44/80499", body: providerPage(base: harness.server.baseURL, reports: [report2020]))
+        await harness.check()
+        let index = site.appendingPathComponent("index.html")
+        let page = try String(contentsOf: site.appendingPathComponent("pages/ofsted-harrow.html"), encoding: .utf8)
+        #expect(try String(contentsOf: index, encoding: .utf8).contains("<p>No alerts yet.</p>"))
+        #expect(page.contains("class=\"grade\">Good</text>"))
+        #expect(page.contains("10–14 February 2020"))
+        #expect(page.contains("<h2 id=\"latest\">Latest report</h2>"))
+        // Nothing new: the files are not replaced (a replaced file is a new inode).
+        let inode = try FileManager.default.attributesOfItem(atPath: index.path)[.systemFileNumber] as? Int
+        await harness.check()
+        #expect(try FileManager.default.attributesOfItem(atPath: index.path)[.systemFileNumber] as? Int == inode)
+    }
+
+    @Test func theSiteCommandWritesTheSiteFromTheStoreAndSaysWhenThereIsNoSiteChannel() async throws {
+        let built = try await BuiltSite.make()
+        try FileManager.default.removeItem(at: built.site)
+        let result = try ReportWatchBinary.run(["site", "--config", built.harness.configFile])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("site: wrote "))
+        let index = try built.page("index.html")
+        #expect(index.contains("Ofsted: new children&#39;s services inspection report for Harrow — Inadequate"))
+        #expect(try built.page("pages/ofsted-harrow.html").contains("class=\"grade\">Inadequate</text>"))
+
+        let plain = try Fixtures.temporaryDirectory().appendingPathComponent("plain.yaml")
+        try """
+            state_directory: \(plain.deletingLastPathComponent().path)/state
+            contact: tests@example.org
+            sources:
+              - id: a
+                kind: feed
+                url: http://127.0.0.1:9/feed
+            channels:
+              - id: log
+                kind: jsonl
+                path: \(plain.deletingLastPathComponent().path)/alerts.jsonl
+            """.write(to: plain, atomically: true, encoding: .utf8)
+        let none = try ReportWatchBinary.run(["site", "--config", plain.path])
+        #expect(none.status == 1)
+        #expect(none.stderr.contains("has no channel of kind site"))
+    }
+
+    @Test func anAtomChannelInsideTheSiteIsTheFeedThePagesLink() async throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let file = folder.appendingPathComponent("reportwatch.yaml")
+        try """
+            state_directory: \(folder.path)/state
+            contact: tests@example.org
+            sources:
+              - id: a
+                kind: feed
+                url: http://127.0.0.1:9/feed
+            channels:
+              - id: feed
+                kind: atom
+                path: \(folder.path)/site/alerts.atom
+              - id: site
+                kind: site
+                path: \(folder.path)/site/
+                base_url: https://example.org/watch
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let configuration = try Configuration.load(file: file.path)
+        let answers = try SiteWriting.writeAll(configuration: configuration)
+        #expect(answers.count == 1)
+        let index = try String(contentsOf: folder.appendingPathComponent("site/index.html"), encoding: .utf8)
+        #expect(index.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"reportwatch (Atom)\" href=\"alerts.atom\">"))
+        #expect(index.contains("<link rel=\"canonical\" href=\"https://example.org/watch/\">"))
+        #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("site/feed.xml").path))
+    }
 }

@@ -16,17 +16,19 @@ import ReportWatchTestSupport
 private let harrow2020 = (file: "harrow_ilacs_2020-03-16_file50149055.pdf", id: "50149055")
 private let harrow2025 = (file: "harrow_ilacs_2025-03-04_file50270419.pdf", id: "50270419")
 
-private func providerPage(base: String, reports: [(id: String, datetime: String, text: String, published: String)]) -> String {
+private func providerPage(base: String, reports: [(id: String, datetime: String, text: String, published: String)],
+                          types: [String: String] = [:]) -> String {
     let registration = """
         <li class="timeline__day"><p class="timeline__date"><time datetime="2007-04-01">1 April 2007</time></p>
         <ul class="timeline__events"><li class="timeline__event"><span class="event__title heading--sub">Registration</span></li></ul></li>
         """
-    let days = reports.map { report in
-        """
+    let days = reports.map { report -> String in
+        let type = types[report.id] ?? "Children's services inspection"
+        return """
         <li class="timeline__day"><p class="timeline__date"><time datetime="\(report.datetime)">\(report.text)</time></p>
-        <ul class="timeline__events"><li class="timeline__event"><span class="event__title heading--sub">Children's services inspection</span>
-        <a class="publication-link" href="\(base)/v1/file/\(report.id)" target="_blank">Children's services inspection
-        <span class="nonvisual">Children's services inspection, PDF - \(report.published)</span></a></li></ul></li>
+        <ul class="timeline__events"><li class="timeline__event"><span class="event__title heading--sub">\(type)</span>
+        <a class="publication-link" href="\(base)/v1/file/\(report.id)" target="_blank">\(type)
+        <span class="nonvisual">\(type), PDF - \(report.published)</span></a></li></ul></li>
         """
     }.joined(separator: "\n")
     return """
@@ -521,5 +523,46 @@ print(width, height, ink / (width * height))
         #expect(index.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"reportwatch (Atom)\" href=\"alerts.atom\">"))
         #expect(index.contains("<link rel=\"canonical\" href=\"https://example.org/watch/\">"))
         #expect(!FileManager.default.fileExists(atPath: folder.appendingPathComponent("site/feed.xml").path))
+    }
+
+    @Test func aLetterIsOnTheTimelineWithoutGradesAndWithItsMainConclusions() async throws {
+        // Dorset's real focused-visit letter, served as if on Harrow's page between its two inspections.
+        let site = try Fixtures.temporaryDirectory().appendingPathComponent("site")
+        let harness = try Harness(
+            sources: """
+                  - id: ofsted-harrow
+                    name: Ofsted reports for Harrow children's services
+                    kind: ofsted-provider
+                    url: {{base}}/provider/44/80499
+                    council: Harrow
+                """,
+            channels: """
+                  - id: site
+                    kind: site
+                    path: \(site.path)
+                """)
+        let letter = (id: "90000002", datetime: "2023-05-18", text: "18 May 2023", published: "22 June 2023")
+        harness.server.set("/v1/file/\(harrow2020.id)", response: .ok(bytes: Array(try Fixtures.data("ofsted/\(harrow2020.file)")), contentType: "application/pdf"))
+        harness.server.set("/v1/file/\(harrow2025.id)", response: .ok(bytes: Array(try Fixtures.data("ofsted/\(harrow2025.file)")), contentType: "application/pdf"))
+        harness.server.set("/v1/file/\(letter.id)", response: .ok(bytes: Array(try Fixtures.data("ofsted/letters/dorset_focused-visit_2023-06-22_urn2532283.pdf")), contentType: "application/pdf"))
+        harness.server.set("/provider/44/80499", body: providerPage(base: harness.server.baseURL, reports: [report2025, letter, report2020],
+                                                                     types: [letter.id: "Focused visit"]))
+        let results = await harness.check()
+        try #require(results.count == 1, "\(results)")
+        guard case .baseline = results[0].outcome else {
+            Issue.record("expected a baseline: \(results[0].outcome)")
+            return
+        }
+        let page = try String(contentsOf: site.appendingPathComponent("pages/ofsted-harrow.html"), encoding: .utf8)
+        let documents = try harness.runtime.store.read { try $0.documents("ofsted-harrow") }
+        let conclusions = try #require(documents[letter.id]?.findings?.mainConclusions, "\(documents.mapValues { $0.error ?? "read" })")
+        #expect(!conclusions.isEmpty)
+        // Three columns, newest first; the letter's says it has no grades, in words.
+        #expect(page.contains(">March 2025</text>") && page.contains(">June 2023</text>") && page.contains(">March 2020</text>"))
+        #expect(page.contains("class=\"nograde\">Letter: no grades</text>"))
+        #expect(page.contains(">Focused visit</text>"))
+        #expect(page.contains("No grades. Main conclusions:<ul><li>\(TextEscaping.html(TextEscaping.oneLine(conclusions[0])))</li>"))
+        // The latest report shown in full is still the 2025 inspection, against 2020's grades.
+        #expect(page.contains("<th scope=\"col\">Previous report (March 2020)</th>"))
     }
 }

@@ -83,7 +83,8 @@ enum SiteWriter {
                 folder = (folder as NSString).deletingLastPathComponent
             }
         }
-        for folder in folders.sorted() {
+        // Folders the site creates get 0755; one that already exists is left as its owner made it.
+        for folder in folders.sorted() where !FileManager.default.fileExists(atPath: folder) {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             } catch {

@@ -220,18 +220,31 @@ struct SiteProviderPage {
 
     // MARK: The latest report
 
+    /// The latest graded report in full, and a letter published after it, newest first.
     var latest: String {
-        guard let report = reports.last(where: { $0.findings != nil }), let findings = report.findings else { return "" }
+        let graded = reports.last { $0.findings?.isGraded ?? false }
+        let letter = reports.last { $0.findings.map { !$0.isGraded } ?? false }
+        var shown: [Report] = []
+        if let letter, (letter.date ?? .distantPast) > (graded?.date ?? .distantPast) { shown.append(letter) }
+        if let graded { shown.append(graded) }
+        guard !shown.isEmpty else { return "" }
         var documents: [String: StoredDocument] = [:]
         for other in reports { if let document = other.document { documents[other.key] = document } }
-        let previous = findings.isGraded
-            ? OfstedProviderKind.previousGradedReport(before: report.key, published: report.published, findings: findings, in: documents)
-            : nil
-        let comparisons = findings.isGraded ? findings.compared(with: previous?.findings, previousPublished: previous?.published) : nil
-        let place = (source.kind as? OfstedProviderKind)?.council ?? findings.localAuthority ?? source.name
-        let view = FindingsView(findings: findings, comparisons: comparisons, place: place, reportType: report.type,
-                                published: report.published, link: report.link)
-        return "<section aria-labelledby=\"latest\">\n<h2 id=\"latest\">Latest report</h2>\n"
-            + MessageRenderer.fragment(view.blocks, style: .classes) + "\n</section>\n"
+        var out = ""
+        for (index, report) in shown.enumerated() {
+            guard let findings = report.findings else { continue }
+            let previous = findings.isGraded
+                ? OfstedProviderKind.previousGradedReport(before: report.key, published: report.published, findings: findings, in: documents)
+                : nil
+            let comparisons = findings.isGraded ? findings.compared(with: previous?.findings, previousPublished: previous?.published) : nil
+            let place = (source.kind as? OfstedProviderKind)?.council ?? findings.localAuthority ?? source.name
+            let view = FindingsView(findings: findings, comparisons: comparisons, place: place, reportType: report.type,
+                                    published: report.published, link: report.link)
+            let id = index == 0 ? "latest" : "latest-inspection"
+            let heading = findings.isGraded ? (index == 0 ? "Latest report" : "Latest graded report") : "Latest letter"
+            out += "<section aria-labelledby=\"\(id)\">\n<h2 id=\"\(id)\">\(heading)</h2>\n"
+                + MessageRenderer.fragment(view.blocks, style: .classes) + "\n</section>\n"
+        }
+        return out
     }
 }

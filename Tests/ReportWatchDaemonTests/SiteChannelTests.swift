@@ -432,7 +432,11 @@ print(width, height, ink / (width * height))
         var files: [String: [UInt8]] = [:]
         let elapsed = clock.measure { files = builder.files(snapshot, now: Date()) }
         let total = files.values.reduce(0) { $0 + $1.count }
-        print("site for 50 sources: \(files.count) files, \(total) bytes, index \(files["index.html"]?.count ?? 0) bytes, built in \(elapsed)")
+        let pages = files.filter { $0.key.hasPrefix("pages/") }
+        let providers = pages.filter { $0.key.hasPrefix("pages/ofsted-") }.values.map(\.count)
+        let committees = pages.filter { $0.key.hasPrefix("pages/committee-") }.values.map(\.count)
+        print("site for 50 sources: \(files.count) files, \(total) bytes; index \(files["index.html"]?.count ?? 0), feed.xml \(files["feed.xml"]?.count ?? 0), "
+              + "provider page \(providers.first ?? 0), committee page \(committees.first ?? 0) bytes; built in \(elapsed)")
         #expect(files.count == 53)  // index, style, feed and 50 pages
         #expect(total < 3_000_000)
         #expect((files["index.html"]?.count ?? 0) < 200_000)

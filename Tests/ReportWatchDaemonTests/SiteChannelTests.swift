@@ -72,7 +72,7 @@ private struct BuiltSite {
         let harness = try Harness(
             sources: """
                   - id: ofsted-harrow
-                    name: Ofsted reports for Harrow children's services
+                    name: 'Ofsted reports for Harrow </svg><script>document.title="PWNED"</script>'
                     kind: ofsted-provider
                     url: {{base}}/provider/44/80499
                     council: Harrow
@@ -313,6 +313,9 @@ print(width, height, ink / (width * height))
             #expect(harrowDOM.contains("class=\"grade\">\(words)</text>"), "the chart's \(words) cells")
         }
         #expect(harrowDOM.contains("<svg"))
+        // The source's name goes into the chart's own title too, where `</svg>` must not end the chart.
+        #expect(harrowDOM.contains("<title id=\"chart-title\">Ofsted reports for Harrow &lt;/svg&gt;&lt;script&gt;document.title=\"PWNED\"&lt;/script&gt;: grades of each inspection</title>"))
+        #expect(!harrowDOM.contains("<script"))
         // The hostile page title does not run even with JavaScript on.
         let scripted = try runTool(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom",
                                     built.site.appendingPathComponent("index.html").absoluteString])

@@ -572,4 +572,37 @@ print(width, height, ink / (width * height))
         // The latest report shown in full is still the 2025 inspection, against 2020's grades.
         #expect(page.contains("<th scope=\"col\">Previous report (March 2020)</th>"))
     }
+
+    @Test func anEmptyStoreGivesValidPagesThatSaySoPlainly() async throws {
+        let folder = try Fixtures.temporaryDirectory()
+        let file = folder.appendingPathComponent("reportwatch.yaml")
+        try """
+            state_directory: \(folder.path)/state
+            contact: tests@example.org
+            sources:
+              - id: ofsted-x
+                kind: ofsted-provider
+                url: http://127.0.0.1:9/provider/44/1
+              - id: committee-x
+                kind: moderngov-committee
+                url: http://127.0.0.1:9/ieListMeetings.aspx?CommitteeId=1
+            channels:
+              - id: site
+                kind: site
+                path: \(folder.path)/site
+            """.write(to: file, atomically: true, encoding: .utf8)
+        _ = try SiteWriting.writeAll(configuration: try Configuration.load(file: file.path))
+        let site = folder.appendingPathComponent("site")
+        let paths = ["index.html", "pages/ofsted-x.html", "pages/committee-x.html"].map { site.appendingPathComponent($0).path }
+        let strict = try python("""
+            import sys, html5lib
+            for path in sys.argv[1:]:
+                html5lib.HTMLParser(strict=True).parse(open(path, 'rb').read())
+                print('ok')
+            """, paths)
+        #expect(strict == "ok\nok\nok\n")
+        #expect(try String(contentsOfFile: paths[0], encoding: .utf8).contains("<td class=\"health-new\">Not checked yet</td>"))
+        #expect(try String(contentsOfFile: paths[1], encoding: .utf8).contains("No reports stored yet"))
+        #expect(try String(contentsOfFile: paths[2], encoding: .utf8).contains("No meetings in the window yet."))
+    }
 }

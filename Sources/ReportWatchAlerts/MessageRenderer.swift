@@ -31,26 +31,45 @@ public enum MessageRenderer {
         case .heading(let text):
             return text + "\n" + String(repeating: "=", count: min(text.count, 72))
         case .paragraph(let text):
-            return text
+            return text.components(separatedBy: "\n").map { wrap($0, first: "", rest: "") }.joined(separator: "\n")
         case .facts(let facts), .footer(let facts):
             return facts.map { "\($0.label): \($0.value)" }.joined(separator: "\n")
         case .judgements(let rows, let previousReport):
             let heading = previousReport.map { "Judgements (previous report: \($0)):" } ?? "Judgements:"
             return heading + "\n" + rows.map { row in
                 let indent = row.isSubJudgement ? "    - " : "  - "
-                var line = indent + "\(row.label): \(row.grade.rawValue)"
+                var line = "\(row.label): \(row.grade.rawValue)"
                 if let previous = row.previousText, let change = row.change { line += " (\(previous); \(change))" }
-                return line
+                return wrap(line, first: indent, rest: String(repeating: " ", count: indent.count))
             }.joined(separator: "\n")
         case .section(let title, let inner):
             return "\(title):\n" + inner.map(plain).joined(separator: "\n")
         case .list(let items):
-            return items.map { "  - \($0)" }.joined(separator: "\n")
+            return items.map { wrap($0, first: "  - ", rest: "    ") }.joined(separator: "\n")
         case .link(let url, let label):
             return "\(label): \(url)"
         case .separator:
             return String(repeating: "-", count: 72)
         }
+    }
+
+    /// Text wrapped at word boundaries to lines of at most `width` characters for a terminal,
+    /// the first line after `first`, the others after `rest`; a longer word (a URL) stays whole.
+    static func wrap(_ text: String, width: Int = 76, first: String, rest: String) -> String {
+        var lines: [String] = []
+        var line = first
+        var lineHasWord = false
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if lineHasWord && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = rest
+                lineHasWord = false
+            }
+            line += (lineHasWord ? " " : "") + word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
     }
 
     /// How HTML is styled: inline, for mail clients that drop stylesheets, or by class names, for

@@ -393,6 +393,10 @@ print(width, height, ink / (width * height))
                      "Open the report: "]
         let places = order.map { plain.range(of: $0)?.lowerBound }
         #expect(places.allSatisfy { $0 != nil }, "\(plain)")
+        // The findings are wrapped for a terminal (the footer's facts stay one a line).
+        let findings = plain.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "Open the report: ")[0]
+        let long = findings.split(separator: "\n").filter { $0.count > 76 && !$0.contains("://") && !$0.hasPrefix("===") }
+        #expect(long.isEmpty, "\(long)")
         #expect(places.compactMap { $0 }.map { plain.distance(from: plain.startIndex, to: $0) } == places.compactMap { $0 }.map { plain.distance(from: plain.startIndex, to: $0) }.sorted())
     }
 

@@ -84,28 +84,42 @@ public struct AlertText: Sendable {
         return summary
     }
 
+    /// The report's findings as every message shows them, when the alert carries findings.
+    public var findingsView: FindingsView? {
+        guard let findings = alert.findings else { return nil }
+        let place = [findings.localAuthority, alert.item?["provider"]].compactMap { $0.map(TextEscaping.oneLine) }
+            .first { !$0.isEmpty } ?? sourceName
+        let published = alert.item?["published"].flatMap(Self.isoDay)
+        return FindingsView(
+            findings: findings, comparisons: alert.comparisons ?? comparisonsFromFields(findings), place: place,
+            reportType: alert.item?["type"] ?? "Report", published: published, link: alert.url)
+    }
+
+    /// A `changed` alert's previous grades come from its fields ("Overall effectiveness": old → new).
+    private func comparisonsFromFields(_ findings: ReportFindings) -> [JudgementComparison] {
+        let previous = Dictionary(
+            (alert.fields ?? []).compactMap { change in change.old.flatMap(Grade.init(text:)).map { (change.name.lowercased(), $0) } },
+            uniquingKeysWith: { first, _ in first })
+        return findings.compared(with: nil, previousPublished: nil).map { row in
+            var row = row
+            row.previousGrade = previous[row.label.lowercased()] ?? (row.isOverall ? previous["overall"] : nil)
+            return row
+        }
+    }
+
+    /// "2025-03-04" → that day at 00:00 UTC.
+    static func isoDay(_ text: String) -> Date? {
+        let parts = text.split(separator: "-").compactMap { Int($0) }
+        guard parts.count == 3 else { return nil }
+        return CalendarDay.date(year: parts[0], month: parts[1], day: parts[2])
+    }
+
     /// Overall effectiveness first, then every judgement and sub-judgement in document order.
     public var judgements: [JudgementRow] {
-        guard let findings = alert.findings else { return [] }
-        let previous = Dictionary(
-            (alert.fields ?? []).compactMap { change in change.old.map { (change.name.lowercased(), $0) } },
-            uniquingKeysWith: { first, _ in first })
-        var rows: [JudgementRow] = []
-        if let overall = findings.overall {
-            rows.append(JudgementRow(
-                label: TextEscaping.oneLine(overall.label), grade: overall.grade.rawValue,
-                previousGrade: (previous[overall.label.lowercased()] ?? previous["overall"]).map(TextEscaping.oneLine),
-                isOverall: true, isSubJudgement: false))
+        (findingsView?.rows ?? []).map {
+            JudgementRow(label: $0.label, grade: $0.grade.rawValue, previousGrade: $0.previousGrade?.rawValue,
+                         isOverall: $0.isOverall, isSubJudgement: $0.isSubJudgement)
         }
-        func add(_ judgement: Judgement, sub: Bool) {
-            rows.append(JudgementRow(
-                label: TextEscaping.oneLine(judgement.label), grade: judgement.grade.rawValue,
-                previousGrade: previous[judgement.label.lowercased()].map(TextEscaping.oneLine),
-                isOverall: false, isSubJudgement: sub))
-            for part in judgement.subJudgements { add(part, sub: true) }
-        }
-        for judgement in findings.judgements { add(judgement, sub: false) }
-        return rows
     }
 
     public var improvements: [String] {
@@ -144,32 +158,21 @@ public struct AlertText: Sendable {
             blocks.append(.banner("This is a test message from reportwatch test-channel. No action is needed."))
         }
         blocks.append(.heading(subject))
-        if let summary { blocks.append(.paragraph(summary)) }
-        if let findings = alert.findings {
-            var facts: [(label: String, value: String)] = []
-            if let dates = findings.inspectionDatesText.map(TextEscaping.oneLine), !dates.isEmpty {
-                facts.append((findings.letterType == nil ? "Inspection dates" : "Visit dates", dates))
+        let view = findingsView
+        if let view {
+            // The findings say it all, in their own order; the alert's one-paragraph summary
+            // would repeat them.
+            blocks.append(contentsOf: view.blocks)
+            // A letter's alert text alone says which points are new since the provider's
+            // previous letter and which remain.
+            if alert.findings?.letterType != nil, let summary, summary.contains("the previous letter") {
+                blocks.append(.section("Beside the previous letter", [.paragraph(summary)]))
             }
-            if let focus = findings.focus.map(TextEscaping.oneLine), !focus.isEmpty {
-                facts.append((findings.letterType == .jtai ? "Theme" : "Focus", focus))
-            }
-            if !facts.isEmpty { blocks.append(.facts(facts)) }
-            if !judgements.isEmpty { blocks.append(.judgements(judgements)) }
-            let priorityActions = findings.areasForPriorityAction.map(TextEscaping.oneLine).filter { !$0.isEmpty }
-            if !priorityActions.isEmpty { blocks.append(.section("Areas for priority action", [.list(priorityActions)])) }
-            // A letter's summary is its headline findings, listed below as sentences.
-            if findings.letterType == nil, let reportSummary = findings.summary.map(TextEscaping.multiline), !reportSummary.isEmpty {
-                blocks.append(.section("Summary from the report", [.paragraph(reportSummary)]))
-            }
-            if !conclusions.isEmpty {
-                blocks.append(.section(findings.letterType == nil ? "Main conclusions" : "Headline findings", [.list(conclusions)]))
-            }
-            if !improvements.isEmpty { blocks.append(.section("What needs to improve", [.list(improvements)])) }
-            let warnings = findings.warnings.map(TextEscaping.oneLine).filter { !$0.isEmpty }
-            if !warnings.isEmpty { blocks.append(.section("Could not be read from the report", [.list(warnings)])) }
+        } else if let summary {
+            blocks.append(.paragraph(summary))
         }
         if !changes.isEmpty { blocks.append(.section("What changed", [.list(changes)])) }
-        if let link { blocks.append(.link(link, "Open the report or page")) }
+        if let link, view?.link == nil { blocks.append(.link(link, "Open the report or page")) }
         blocks.append(.footer([
             ("Source", "\(sourceName) (\(TextEscaping.oneLine(alert.source)))"),
             ("Event", alert.event.rawValue),

@@ -19,6 +19,9 @@ public struct Alert: Sendable, Hashable, Codable {
     public var summary: String?
     /// What a report document itself says, when the source reads reports.
     public var findings: ReportFindings?
+    /// With `findings`: each grade beside the previous report's grade for the same matter, as the
+    /// source worked it out when the report arrived (the previous report may be gone later).
+    public var comparisons: [JudgementComparison]?
 
     public init(
         id: String = Alert.newID(),
@@ -31,7 +34,8 @@ public struct Alert: Sendable, Hashable, Codable {
         fields: [FieldChange]? = nil,
         item: [String: String]? = nil,
         summary: String? = nil,
-        findings: ReportFindings? = nil
+        findings: ReportFindings? = nil,
+        comparisons: [JudgementComparison]? = nil
     ) {
         self.id = id
         self.source = source
@@ -44,6 +48,7 @@ public struct Alert: Sendable, Hashable, Codable {
         self.item = item
         self.summary = summary
         self.findings = findings
+        self.comparisons = comparisons
     }
 
     /// A fresh, unique alert id: a random (version 4) UUID.
@@ -65,7 +70,7 @@ public struct Alert: Sendable, Hashable, Codable {
     enum CodingKeys: String, CodingKey {
         case id, source, event, title, url
         case detectedAt = "detected_at"
-        case key, fields, item, summary, findings
+        case key, fields, item, summary, findings, comparisons
     }
 }
 

@@ -58,7 +58,8 @@ public final class Runtime: Sendable {
             configuration: configuration, store: store, fetcher: fetcher, logger: logger, metrics: metrics, now: now)
         let context = ChannelContext(
             client: client, store: store, stateDirectory: configuration.stateDirectory,
-            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], logger: logger)
+            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], logger: logger,
+            configuration: configuration)
         let channels = try configuration.channels.map { try $0.settings.makeChannel(id: $0.id, context: context) }
         deliverer = Deliverer(configuration: configuration, store: store, channels: channels, logger: logger, now: now)
     }
@@ -150,9 +151,29 @@ public final class Runtime: Sendable {
     /// `check`: one pass, then one delivery attempt for every pending alert.
     public func checkOnce() async -> (results: [SourceChecker.Result], delivery: Deliverer.Report) {
         let results = await checkAll()
+        let passEnd = Date()
         let delivery = await deliverer.deliver(force: true)
+        refreshSites(after: results, passEnd: passEnd)
         await writeMetrics()
         return (results, delivery)
+    }
+
+    /// Rewrites each `site` channel's pages after a pass that recorded something (a baseline,
+    /// changes, a failure), unless delivering the pass's alerts already rewrote them. A failure
+    /// is logged: the next pass tries again.
+    public func refreshSites(after results: [SourceChecker.Result], passEnd: Date) {
+        let recorded = results.contains { result in
+            if case .unchanged = result.outcome { return false }
+            return true
+        }
+        guard recorded else { return }
+        for case let site as SiteChannel in deliverer.channels where !site.builtSince(passEnd) {
+            do {
+                try site.build()
+            } catch {
+                logger.warning("cannot write the site", metadata: ["channel.id": "\(site.id)", "error": "\(error)"])
+            }
+        }
     }
 
     /// Rewrites `metrics_file`, when configured. A failure is logged: metrics never stop a pass.

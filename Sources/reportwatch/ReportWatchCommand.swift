@@ -10,7 +10,7 @@ struct ReportWatchCommand: AsyncParsableCommand {
         abstract: "Watches council and inspectorate pages and alerts on new reports and their findings.",
         version: ReportWatchVersion.current,
         subcommands: [Check.self, Run.self, CheckConfig.self, TestSource.self, TestChannel.self, Outbox.self, Status.self,
-                      InspectReport.self, Findings.self, History.self, Council.self]
+                      InspectReport.self, Findings.self, History.self, Council.self, Site.self]
     )
 
     static func main() async {

@@ -50,14 +50,16 @@ struct EmailChannelTests {
             #expect(part.contains("Harrow Ofsted"))
             #expect(part.contains(alert.id))
         }
-        // Previous grade, from the alert's changed fields.
-        #expect(text.contains("Overall effectiveness: Inadequate (previously Good)"))
+        // Previous grade, from the alert's changed fields, and the change in words.
+        #expect(text.contains("Overall effectiveness: Inadequate (was Good; declined)"))
+        #expect(html.contains("<td style=\"border: 1px solid #ccc; padding: 4px 8px; text-align: left; vertical-align: top;\">was Good</td>"))
         #expect(text.contains("https://files.ofsted.gov.uk/v1/file/50270419?a=1&b=\"2\""))
         // Page text is text in the HTML part, never markup.
         #expect(!html.contains("<script>"))
         #expect(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
         #expect(!html.contains("<img"))
-        #expect(html.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
+        // The findings replace the alert's one-paragraph summary, which would repeat them.
+        #expect(!html.contains("onerror") && !text.contains("New Ofsted report for Harrow:"))
         #expect(!html.contains("<b>care leavers</b>"))
         #expect(html.contains("href=\"https://files.ofsted.gov.uk/v1/file/50270419?a=1&amp;b=&quot;2&quot;\""))
     }

@@ -10,13 +10,15 @@ public protocol ChannelSettings: Sendable {
 }
 
 /// What a channel may use: the shared HTTP client (webhooks, SMTP), the store (Atom's recent
-/// alerts), the state directory, and systemd's credentials directory for secrets.
+/// alerts, the site's pages), the state directory, systemd's credentials directory for secrets,
+/// and the whole configuration (the site names every source and links the Atom feed).
 public struct ChannelContext: Sendable {
     public let client: HTTPClient
     public let store: Store
     public let stateDirectory: String
     public let credentialsDirectory: String?
     public let logger: Logger
+    public let configuration: Configuration
 }
 
 /// How a channel kind reads its own config keys, like ``SourceKindRegistration``.
@@ -33,6 +35,7 @@ enum ChannelKindRegistry {
         EmailSettings.registration,
         WebhookSettings.registration,
         AtomSettings.registration,
+        SiteSettings.registration,
     ]
 
     static func registration(_ name: String) -> ChannelKindRegistration? {

@@ -83,6 +83,10 @@ import ReportWatchExtract
 ///     path: /var/www/reportwatch/alerts.xml   # writable under systemd with the README's drop-in only
 ///     max_entries: 100
 ///     title: Harrow children's services alerts   # optional
+///     # kind site (a static website rebuilt from the store after every pass that recorded something):
+///     path: ./var/site            # a folder: index.html, pages/, style.css, feed.xml
+///     title: Harrow children's services   # optional
+///     base_url: https://example.org/reportwatch/   # optional: where it is published (canonical links)
 /// ```
 extension Configuration {
     /// Loads and checks a config file. Throws ``ConfigErrors`` naming every problem found.

@@ -36,7 +36,8 @@ public enum ChannelTester {
         defer { client.shutdown() }
         let context = ChannelContext(
             client: client, store: store, stateDirectory: configuration.stateDirectory,
-            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], logger: logger)
+            credentialsDirectory: ProcessInfo.processInfo.environment["CREDENTIALS_DIRECTORY"], logger: logger,
+            configuration: configuration)
         let channel = try settings.settings.makeChannel(id: settings.id, context: context)
         let alert = testAlert(channelID: channelID)
         let delivery = DeliveryContext(

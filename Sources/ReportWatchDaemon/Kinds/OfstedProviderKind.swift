@@ -178,7 +178,8 @@ struct OfstedProviderKind: SourceKind {
         return Alert(
             source: source.id, event: .added,
             title: Self.title(type: type, council: councilName, findings: findings, unreadable: findings == nil),
-            url: link, detectedAt: date, key: item.key, item: item.fields, summary: summary, findings: findings)
+            url: link, detectedAt: date, key: item.key, item: item.fields, summary: summary, findings: findings,
+            comparisons: comparisons.isEmpty ? nil : comparisons)
     }
 
     /// "Ofsted: new children's services inspection report for Harrow — Inadequate".

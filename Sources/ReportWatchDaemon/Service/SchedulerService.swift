@@ -86,14 +86,17 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
                 spreadDone = true
             }
             let due = dueSources(runtime)
+            var results: [SourceChecker.Result] = []
             if !due.isEmpty {
                 markBusy(runtime, checking: due)
-                let results = await runtime.checkAll(due)
+                results = await runtime.checkAll(due)
                 record(results, of: due, runtime)
             }
             guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
             markBusy(runtime, checking: [])
+            let passEnd = Date()
             await runtime.deliverer.deliver()
+            runtime.refreshSites(after: results, passEnd: passEnd)
             if lastMetrics.map({ .now - $0 >= Self.metricsInterval }) ?? true {
                 await runtime.writeMetrics()
                 lastMetrics = .now

@@ -13,7 +13,8 @@ import ReportWatchTestSupport
 @Suite("Temporary report failures are retried", .serialized)
 struct ReportRetryTests {
     static let real = "ofsted/harrow_ilacs_2025-03-04_file50270419.pdf"
-    static let later = Date().addingTimeInterval(OfstedReportReader.refetchAfter + 60)
+    // Computed at each use, after the document was read: a loaded machine starts a suite late.
+    static var later: Date { Date().addingTimeInterval(OfstedReportReader.refetchAfter + 60) }
 
     func read(_ bytes: [UInt8], extractor: PDFTextExtractor = PDFTextExtractor(), stateDirectory: String) async -> StoredDocument {
         let reader = OfstedReportReader(extractor: extractor)

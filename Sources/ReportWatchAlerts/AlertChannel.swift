@@ -1,3 +1,4 @@
+import Foundation
 import ReportWatchCore
 
 /// Where alerts go. A channel confirms an alert by returning; only then is the alert marked
@@ -60,6 +61,12 @@ public struct DeliveryError: Error, Sendable, CustomStringConvertible {
         self.message = message
         self.retryAfter = retryAfter
         self.pausesChannel = pausesChannel
+    }
+
+    /// A failed system call: what was being done, then the C library's text for `errno`.
+    /// The one place a file channel's errno becomes an error.
+    public static func system(_ doing: String, errno code: Int32 = errno) -> DeliveryError {
+        DeliveryError("\(doing): \(String(cString: strerror(code)))")
     }
 
     public var description: String { message }

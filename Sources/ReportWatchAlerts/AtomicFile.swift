@@ -20,12 +20,12 @@ public enum AtomicFile {
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = (folder as NSString).appendingPathComponent(".\((path as NSString).lastPathComponent).\(UUID().uuidString).tmp")
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
-        guard fd >= 0 else { throw DeliveryError("cannot create \(temporary): \(lastError())") }
+        guard fd >= 0 else { throw DeliveryError.system("cannot create \(temporary)") }
         guard fchmod(fd, mode) == 0 else {
-            let message = lastError()
+            let failure = DeliveryError.system("cannot set the mode of \(temporary)")
             close(fd)
             unlink(temporary)
-            throw DeliveryError("cannot set the mode of \(temporary): \(message)")
+            throw failure
         }
         var closed = false
         defer {
@@ -39,23 +39,23 @@ public enum AtomicFile {
             }
             if result < 0 {
                 if errno == EINTR { continue }
-                let message = lastError()
+                let failure = DeliveryError.system("cannot write \(temporary)")
                 unlink(temporary)
-                throw DeliveryError("cannot write \(temporary): \(message)")
+                throw failure
             }
             written += result
         }
         guard !durable || fsync(fd) == 0 else {
-            let message = lastError()
+            let failure = DeliveryError.system("cannot fsync \(temporary)")
             unlink(temporary)
-            throw DeliveryError("cannot fsync \(temporary): \(message)")
+            throw failure
         }
         close(fd)
         closed = true
         guard rename(temporary, path) == 0 else {
-            let message = lastError()
+            let failure = DeliveryError.system("cannot rename \(temporary) to \(path)")
             unlink(temporary)
-            throw DeliveryError("cannot rename \(temporary) to \(path): \(message)")
+            throw failure
         }
         guard durable else { return }
         // The rename is durable only once the folder itself is on disk.
@@ -64,9 +64,5 @@ public enum AtomicFile {
             _ = fsync(folderFD)
             close(folderFD)
         }
-    }
-
-    static func lastError() -> String {
-        String(cString: strerror(errno))
     }
 }

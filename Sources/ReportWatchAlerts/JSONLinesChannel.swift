@@ -48,7 +48,7 @@ public struct JSONLinesChannel: AlertChannel {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         }
         let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw DeliveryError("cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw DeliveryError.system("cannot open \(path)") }
         defer { close(fd) }
         var status = stat()
         // Only a regular file can be cut back; a FIFO or a device gets the bytes as they come.
@@ -65,16 +65,16 @@ public struct JSONLinesChannel: AlertChannel {
             }
             if result < 0 {
                 if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
+                let failure = DeliveryError.system("cannot write \(path)")
                 if start >= 0 { _ = ftruncate(fd, start) }
-                throw DeliveryError("cannot write \(path): \(reason)")
+                throw failure
             }
             written += result
         }
         guard fsync(fd) == 0 else {
-            let reason = String(cString: strerror(errno))
+            let failure = DeliveryError.system("cannot fsync \(path)")
             if start >= 0 { _ = ftruncate(fd, start) }
-            throw DeliveryError("cannot fsync \(path): \(reason)")
+            throw failure
         }
     }
 
@@ -84,10 +84,10 @@ public struct JSONLinesChannel: AlertChannel {
         let end = lseek(writer, 0, SEEK_END)
         guard end > 0 else { return max(end, 0) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw DeliveryError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw DeliveryError.system("cannot read \(path)") }
         defer { close(fd) }
         var last: UInt8 = 0
-        guard pread(fd, &last, 1, end - 1) == 1 else { throw DeliveryError("cannot read \(path): \(String(cString: strerror(errno)))") }
+        guard pread(fd, &last, 1, end - 1) == 1 else { throw DeliveryError.system("cannot read \(path)") }
         if last == UInt8(ascii: "\n") { return end }
         var chunk = [UInt8](repeating: 0, count: 65_536)
         var position = end
@@ -96,14 +96,14 @@ public struct JSONLinesChannel: AlertChannel {
             let from = max(0, position - off_t(chunk.count))
             let count = Int(position - from)
             let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, from) }
-            guard read == count else { throw DeliveryError("cannot read \(path): \(String(cString: strerror(errno)))") }
+            guard read == count else { throw DeliveryError.system("cannot read \(path)") }
             for index in stride(from: count - 1, through: 0, by: -1) where chunk[index] == UInt8(ascii: "\n") {
                 cut = from + off_t(index) + 1
                 break search
             }
             position = from
         }
-        guard ftruncate(writer, cut) == 0 else { throw DeliveryError("cannot cut the torn last line of \(path): \(String(cString: strerror(errno)))") }
+        guard ftruncate(writer, cut) == 0 else { throw DeliveryError.system("cannot cut the torn last line of \(path)") }
         return cut
     }
 }

@@ -91,7 +91,7 @@ enum SiteWriter {
                 throw DeliveryError("cannot create \(folder): \(error)")
             }
             guard chmod(folder, 0o755) == 0 else {
-                throw DeliveryError("cannot make \(folder) readable: \(String(cString: strerror(errno)))")
+                throw DeliveryError.system("cannot make \(folder) readable")
             }
         }
         // Pages before the index, so the index never links to a page not yet written.

@@ -5,6 +5,7 @@ import ReportWatchCore
 import ReportWatchExtract
 import ReportWatchFetch
 import ReportWatchStore
+import Synchronization
 
 /// The wiring every command and every test uses: the store, the HTTP client, the checker and
 /// the deliverer for one configuration.
@@ -216,12 +217,11 @@ public final class Runtime: Sendable {
 }
 
 /// One host's sources, handed out one at a time to that host's workers.
-private final class SourceQueue: @unchecked Sendable {
+private final class SourceQueue: Sendable {
     let sources: [SourceConfiguration]
     /// This host's sources, as places in `sources`.
     let indices: [Int]
-    private var index = 0
-    private let lock = NSLock()
+    private let index = Mutex(0)
 
     init(_ sources: [SourceConfiguration], _ indices: [Int]) {
         self.sources = sources
@@ -229,10 +229,11 @@ private final class SourceQueue: @unchecked Sendable {
     }
 
     func next() -> SourceConfiguration? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard index < indices.count else { return nil }
-        defer { index += 1 }
-        return sources[indices[index]]
+        let place: Int? = index.withLock { index in
+            guard index < indices.count else { return nil }
+            defer { index += 1 }
+            return indices[index]
+        }
+        return place.map { sources[$0] }
     }
 }

@@ -3,6 +3,7 @@ import Logging
 import ReportWatchAlerts
 import ReportWatchCore
 import ReportWatchStore
+import Synchronization
 
 /// Drains the outbox: each channel on its own, oldest alert first. An alert is marked
 /// delivered to a channel only after the channel confirmed it; a failure schedules a retry
@@ -384,40 +385,32 @@ public struct Deliverer: Sendable {
 }
 
 /// The delivery context, made once by whoever first needs it.
-final class ContextCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var context: DeliveryContext?
+final class ContextCache: Sendable {
+    private let context = Mutex<DeliveryContext?>(nil)
 
     func get(_ make: () -> DeliveryContext) -> DeliveryContext {
-        lock.lock()
-        defer { lock.unlock() }
-        if let context { return context }
-        let made = make()
-        context = made
-        return made
+        context.withLock { context in
+            if let context { return context }
+            let made = make()
+            context = made
+            return made
+        }
     }
 }
 
 /// Which channels are paused because their receiver is down, and until when.
-final class ChannelPauses: @unchecked Sendable {
-    private let lock = NSLock()
-    private var until: [String: Date] = [:]
+final class ChannelPauses: Sendable {
+    private let pauses = Mutex<[String: Date]>([:])
 
     func until(_ channel: String) -> Date? {
-        lock.lock()
-        defer { lock.unlock() }
-        return until[channel]
+        pauses.withLock { $0[channel] }
     }
 
     func pause(_ channel: String, until date: Date) {
-        lock.lock()
-        until[channel] = date
-        lock.unlock()
+        pauses.withLock { $0[channel] = date }
     }
 
     func clear(_ channel: String) {
-        lock.lock()
-        until[channel] = nil
-        lock.unlock()
+        pauses.withLock { $0[channel] = nil }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import ReportWatchAlerts
 import ReportWatchCore
 import ReportWatchStore
+import Synchronization
 
 /// The `site` channel: a small static website rebuilt from the store. An alert counts as
 /// delivered once a site that lists it is on disk. Passes that record something without
@@ -53,20 +54,15 @@ public struct SiteChannel: AlertChannel {
     }
 }
 
-final class BuildTime: @unchecked Sendable {
-    private let lock = NSLock()
-    private var date: Date?
+final class BuildTime: Sendable {
+    private let date = Mutex<Date?>(nil)
 
     func get() -> Date? {
-        lock.lock()
-        defer { lock.unlock() }
-        return date
+        date.withLock { $0 }
     }
 
     func set(_ value: Date) {
-        lock.lock()
-        date = value
-        lock.unlock()
+        date.withLock { $0 = value }
     }
 }
 

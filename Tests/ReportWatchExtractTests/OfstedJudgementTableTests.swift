@@ -166,6 +166,24 @@ import ReportWatchCore
         #expect(f.judgements.last?.grade == .good)
     }
 
+    @Test func aLongLabelLineThatRunsUnderTheGradeHeader() {
+        // A header whose "Grade" stands left of where long label lines end.
+        let f = OfstedReportParser.parse(text: Self.report(table: """
+         The impact of leaders on social work practice with children and   Good
+         families
+
+         The experiences and progress of children who need help and         Good
+         protection
+
+         Overall effectiveness                                              Good
+        """, gradeColumn: 60))
+        #expect(f.judgements.map(\.label) == [
+            "The impact of leaders on social work practice with children and families",
+            "The experiences and progress of children who need help and protection",
+        ])
+        #expect(f.overall?.grade == .good)
+    }
+
     @Test func recognisedLabels() {
         #expect(JudgementLabel.recognise("2.2 Experiences and progress of care leavers") == .sifCareLeavers)
         #expect(JudgementLabel.recognise("Overall effectiveness1") == .overall)

@@ -94,7 +94,7 @@ struct OfstedJudgementTable {
                     right.append(part.text)  // a long grade set left of a centred header
                 } else if let column, columns.count == 1, part.offset >= column / 2, isGradeFragment(part.text) {
                     right.append(part.text)
-                } else if let column, end > column + 1 {
+                } else if let column, end > column + 1, !Self.continuesLabel(part.text, after: cells) {
                     prose = true  // one run of text across both columns
                 } else {
                     left.append(part.text)
@@ -115,6 +115,22 @@ struct OfstedJudgementTable {
         }
         while let last = cells.last, last.isBlank { cells.removeLast() }
         return (cells, (cells.last?.line ?? start - 1) + 1)
+    }
+
+    /// A label line that runs into the grade column (a long label under a narrow header) rather
+    /// than prose: it begins a row, or finishes a label that is not yet whole.
+    private static func continuesLabel(_ text: String, after cells: [Cell]) -> Bool {
+        guard text.count <= 75 else { return false }
+        if JudgementLabel.startsRow(text) { return true }
+        var open: [String] = []
+        for cell in cells.reversed() {
+            if cell.isBlank { break }
+            if !cell.left.isEmpty { open.insert(cell.left, at: 0) }
+        }
+        guard !open.isEmpty else { return false }
+        let block = joinLines(open)
+        return JudgementLabel.startsRow(block) && JudgementLabel.recognise(block) == nil
+            && JudgementLabel.recognise(block + " " + text) != nil
     }
 
     /// Whether the rows read so far are complete: as many grades as labels.

@@ -8,7 +8,7 @@ import ReportWatchExtract
 public enum OfstedReportInspector {
     /// Runs pdftotext (with its timeout and memory limit) and the parser on a PDF file.
     public static func findings(ofPDFAt path: String) async throws -> ReportFindings {
-        OfstedReportParser.parse(text: try await PDFTextExtractor(lastPage: OfstedReportParser.pagesNeeded).text(ofPDFAt: path))
+        try await OfstedReportParser.findings(ofPDFAt: path, extractor: PDFTextExtractor())
     }
 
     /// What a person reads: dates, each judgement and grade, the overall judgement or an

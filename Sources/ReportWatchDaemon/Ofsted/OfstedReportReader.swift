@@ -92,8 +92,7 @@ struct OfstedReportReader: Sendable {
             return document
         }
         do {
-            let text = try await extractor.text(ofPDFAt: path)
-            document.findings = OfstedReportParser.parse(text: text)
+            document.findings = try await OfstedReportParser.findings(ofPDFAt: path, extractor: extractor)
         } catch let error as PDFTextError {
             document.error = (error.isFinal ? "" : Self.temporaryErrorPrefix) + "the report could not be read: \(error.description)"
         } catch {

@@ -16,10 +16,30 @@ import ReportWatchCore
 /// - Ungraded letters (monitoring visits, focused visits, joint targeted area inspections): the
 ///   "Headline findings" (or similar) sentences become `mainConclusions`.
 public enum OfstedReportParser {
-    /// The pages a report's findings come from. Most findings are on the first ten pages, but a
-    /// single inspection framework report states its safeguarding board's judgement in its last
-    /// section, near page 40. A report is read once, when it is first seen.
-    public static let pagesNeeded = 60
+    /// The pages a report's findings come from: dates, judgements, the summary and what needs to
+    /// improve are on the first ten pages of every framework's report, and letters are shorter.
+    /// Reading no further keeps a 40-page report to about half the CPU.
+    public static let pagesNeeded = 20
+
+    /// A single inspection framework report that also reviewed the local safeguarding children
+    /// board states the board's judgement in its last section, near page 40.
+    public static let pagesWithSafeguardingBoard = 80
+
+    /// Reads a report PDF with `extractor` (its limits and executable): the first
+    /// ``pagesNeeded`` pages, and the rest only for a report that reviewed its safeguarding board
+    /// without stating that judgement in them.
+    public static func findings(ofPDFAt path: String, extractor: PDFTextExtractor) async throws -> ReportFindings {
+        var first = extractor
+        first.lastPage = pagesNeeded
+        let findings = parse(text: try await first.text(ofPDFAt: path))
+        guard findings.framework == .sif2013,
+              findings.title?.lowercased().contains("safeguarding children board") == true,
+              !findings.judgements.contains(where: { $0.label == JudgementLabel.sifSafeguardingBoard.label })
+        else { return findings }
+        var whole = extractor
+        whole.lastPage = pagesWithSafeguardingBoard
+        return parse(text: try await whole.text(ofPDFAt: path))
+    }
 
     public static func parse(text: String) -> ReportFindings {
         if let letter = OfstedLetterReader.read(text: text) { return letter }

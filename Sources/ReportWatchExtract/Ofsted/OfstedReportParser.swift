@@ -17,27 +17,32 @@ import ReportWatchCore
 ///   "Headline findings" (or similar) sentences become `mainConclusions`.
 public enum OfstedReportParser {
     /// The pages a report's findings come from: dates, judgements, the summary and what needs to
-    /// improve are on the first ten pages of every framework's report, and letters are shorter.
-    /// Reading no further keeps a 40-page report to about half the CPU.
-    public static let pagesNeeded = 20
+    /// improve are on the first ten pages of every framework's report, and most letters are
+    /// shorter. Reading no further keeps a 40-page report to about a quarter of the CPU.
+    public static let pagesNeeded = 16
 
-    /// A single inspection framework report that also reviewed the local safeguarding children
-    /// board states the board's judgement in its last section, near page 40.
-    public static let pagesWithSafeguardingBoard = 80
+    /// The pages read when the first ones are not enough: a single inspection framework report
+    /// that reviewed its local safeguarding children board states that judgement in its last
+    /// section, near page 40, and a long letter's lists may run past page 16.
+    public static let pagesAtMost = 80
 
     /// Reads a report PDF with `extractor` (its limits and executable): the first
-    /// ``pagesNeeded`` pages, and the rest only for a report that reviewed its safeguarding board
-    /// without stating that judgement in them.
+    /// ``pagesNeeded`` pages, and up to ``pagesAtMost`` only for a report that reviewed its
+    /// safeguarding board without stating that judgement in them, or a letter that goes on.
     public static func findings(ofPDFAt path: String, extractor: PDFTextExtractor) async throws -> ReportFindings {
         var first = extractor
         first.lastPage = pagesNeeded
-        let findings = parse(text: try await first.text(ofPDFAt: path))
-        guard findings.framework == .sif2013,
-              findings.title?.lowercased().contains("safeguarding children board") == true,
-              !findings.judgements.contains(where: { $0.label == JudgementLabel.sifSafeguardingBoard.label })
-        else { return findings }
+        let text = try await first.text(ofPDFAt: path)
+        let findings = parse(text: text)
+        let boardNotRead = findings.framework == .sif2013
+            && findings.title?.lowercased().contains("safeguarding children board") == true
+            && !findings.judgements.contains { $0.label == JudgementLabel.sifSafeguardingBoard.label }
+        // pdftotext ends every page with a form feed: as many as were asked for means more may follow.
+        let letterGoesOn = findings.letterType != nil
+            && text.utf8.lazy.filter({ $0 == 0x0C }).count >= pagesNeeded
+        guard boardNotRead || letterGoesOn else { return findings }
         var whole = extractor
-        whole.lastPage = pagesWithSafeguardingBoard
+        whole.lastPage = pagesAtMost
         return parse(text: try await whole.text(ofPDFAt: path))
     }
 

@@ -10,10 +10,11 @@ and the table gives medians: single runs on a shared 2-core machine drift by 20%
 
 Then one long `run` process, as the service runs: its CPU per check is read from /proc and its
 metrics file, first while every answer is a 304, then over a round in which 10% of the pages
-changed, and its memory is sampled over many checks. Last, `inspect-report` is timed on the
+changed, and its memory is sampled over many checks; then the same rounds at N = 10,000 sources
+(no floor there: CPU per check and RSS). Last, `inspect-report` is timed on the
 largest fixture PDF. Ratios to the floor are what matter.
 
-usage: bench.py BINARY FLOOR [--sizes 100,1000] [--repeat 3] [--soak-checks 10000]
+usage: bench.py BINARY FLOOR [--sizes 100,1000] [--repeat 3] [--soak-checks 10000] [--service-size 10000]
 """
 import argparse
 import os
@@ -138,6 +139,66 @@ def rss_of(pid, field="VmRSS"):
     return 0.0
 
 
+def service(binary, port, count, floor, soak_checks):
+    """One `reportwatch run` over `count` sources: CPU per check for its first pass, for rounds
+    where every answer is a 304 and for a round where 10% of the pages changed (against the
+    floor's per-page CPU when `floor` is given), and RSS; then, with `soak_checks`, memory over
+    that many further checks."""
+    control(port, "reset=1")
+    work = tempfile.mkdtemp(prefix="rw-soak-")
+    # The interval leaves the first pass time to finish before the second round is due.
+    interval = f"{max(10, count // 100)}s"
+    config = write_config(work, port, count, interval=interval, metrics=True)
+    metrics = os.path.join(work, "metrics.prom")
+    process = subprocess.Popen([binary, "run", "--config", config, "--log-level", "error"],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    timeout = max(120, count // 20)
+    try:
+        wait_for_checks(metrics, count, timeout)
+        cold_cpu = cpu_of(process.pid)
+        cold_rss = rss_of(process.pid, "VmHWM")
+        # Steady state: every check is a 304 (the first pass's rounds spread over the interval).
+        time.sleep(int(interval[:-1]) + 2)
+        cpu_a, checks_a = sample(process.pid, metrics)
+        wait_for_checks(metrics, checks_a + 2 * count, timeout)
+        cpu_b, checks_b = sample(process.pid, metrics)
+        quiet = (cpu_b - cpu_a) / (checks_b - checks_a)
+        # A round in which a tenth of the pages published a report.
+        cpu_c, checks_c = sample(process.pid, metrics)
+        control(port, "publish=0.1")
+        wait_for_checks(metrics, checks_c + count, timeout)
+        cpu_d, checks_d = sample(process.pid, metrics)
+        changed = (cpu_d - cpu_c) / (checks_d - checks_c)
+
+        def against(ours, name):
+            return f" vs {floor[name] * 1000:.3f} ms: {ours / floor[name]:.2f}×" if floor else ""
+        print()
+        print(f"`reportwatch run` (the service), N={count}, CPU per check" + (" against the floor's per page:" if floor else ":"))
+        print(f"  first pass (cold, with start-up and config): {cold_cpu / count * 1000:.2f} ms{against(cold_cpu / count, 'cold')}; peak RSS {cold_rss:.1f} MB")
+        print(f"  quiet rounds (all 304, {checks_b - checks_a} checks): {quiet * 1000:.3f} ms{against(quiet, 'all 304')}")
+        print(f"  a round with 10% changed ({checks_d - checks_c} checks): {changed * 1000:.3f} ms{against(changed, '10% changed')}")
+        print(f"  quiet check / cold check: {quiet / (cold_cpu / count):.1%} (target ≤ 10%)")
+        print(f"  RSS now {rss_of(process.pid):.1f} MB, peak {rss_of(process.pid, 'VmHWM'):.1f} MB")
+
+        if soak_checks > 0:
+            passes = max(3, soak_checks // count)
+            warm_rss = rss_of(process.pid)
+            samples = [warm_rss]
+            start_checks = checks_in(metrics)
+            deadline = time.monotonic() + passes * (int(interval[:-1]) + 1)
+            while time.monotonic() < deadline:
+                time.sleep(10)
+                samples.append(rss_of(process.pid))
+            done = checks_in(metrics) - start_checks
+            print(f"  memory: {done} checks after warm-up; RSS {warm_rss:.1f} MB, at end {samples[-1]:.1f} MB, growth {samples[-1] - warm_rss:+.1f} MB "
+                  f"(target ≤ 2 MB); peak {rss_of(process.pid, 'VmHWM'):.1f} MB, of it anonymous {rss_of(process.pid, 'RssAnon'):.1f} MB now; "
+                  f"samples {['%.1f' % s for s in samples]}")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+    shutil.rmtree(work)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("binary")
@@ -145,12 +206,15 @@ def main():
     parser.add_argument("--sizes", default="100,1000")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--soak-checks", type=int, default=10000)
+    parser.add_argument("--service-size", type=int, default=10000,
+                        help="sources in a second service run, measured without a floor (0: none)")
     parser.add_argument("--pdf", default=os.path.join(HERE, "..", "..", "shared", "fixtures", "ofsted", "birmingham_sif_2016-11-25.pdf"))
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     largest = max(sizes)
 
-    server = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), str(largest)], stdout=subprocess.PIPE)
+    server = subprocess.Popen([sys.executable, os.path.join(HERE, "server.py"), str(max(largest, args.service_size))],
+                              stdout=subprocess.PIPE)
     port = int(server.stdout.readline())
     rows = []
     try:
@@ -209,54 +273,11 @@ def main():
         # The service: one `run` process, CPU per check from /proc and its metrics file, then
         # memory over many checks.
         if args.soak_checks > 0:
-            control(port, "reset=1")
-            work = tempfile.mkdtemp(prefix="rw-soak-")
-            config = write_config(work, port, largest, interval="10s", metrics=True)
-            metrics = os.path.join(work, "metrics.prom")
-            process = subprocess.Popen([args.binary, "run", "--config", config, "--log-level", "error"],
-                                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            try:
-                wait_for_checks(metrics, largest, 120)
-                cold_cpu = cpu_of(process.pid)
-                # Steady state: every check is a 304 (the first pass's rounds spread over ~10 s).
-                time.sleep(12)
-                cpu_a, checks_a = sample(process.pid, metrics)
-                wait_for_checks(metrics, checks_a + 2 * largest, 120)
-                cpu_b, checks_b = sample(process.pid, metrics)
-                quiet = (cpu_b - cpu_a) / (checks_b - checks_a)
-                # A round in which a tenth of the pages published a report.
-                cpu_c, checks_c = sample(process.pid, metrics)
-                control(port, "publish=0.1")
-                wait_for_checks(metrics, checks_c + largest, 120)
-                cpu_d, checks_d = sample(process.pid, metrics)
-                changed = (cpu_d - cpu_c) / (checks_d - checks_c)
-                floor_quiet = next(f for c, n, f, o in rows if c == largest and n == "all 304")[1] / largest
-                floor_changed = next(f for c, n, f, o in rows if c == largest and n == "10% changed")[1] / largest
-                floor_cold = next(f for c, n, f, o in rows if c == largest and n == "cold")[1] / largest
-                print()
-                print(f"`reportwatch run` (the service), N={largest}, CPU per check against the floor's per page:")
-                print(f"  first pass (cold, with start-up and config): {cold_cpu / largest * 1000:.2f} ms vs {floor_cold * 1000:.2f} ms: {cold_cpu / largest / floor_cold:.2f}×")
-                print(f"  quiet rounds (all 304, {checks_b - checks_a} checks): {quiet * 1000:.3f} ms vs {floor_quiet * 1000:.3f} ms: {quiet / floor_quiet:.2f}×")
-                print(f"  a round with 10% changed ({checks_d - checks_c} checks): {changed * 1000:.3f} ms vs {floor_changed * 1000:.3f} ms: {changed / floor_changed:.2f}×")
-                print(f"  quiet check / cold check: {quiet / (cold_cpu / largest):.1%} (target ≤ 10%)")
-
-                checks_per_pass = largest
-                passes = max(3, args.soak_checks // checks_per_pass)
-                warm_rss = rss_of(process.pid)
-                samples = [warm_rss]
-                start_checks = checks_in(metrics)
-                deadline = time.monotonic() + passes * 11
-                while time.monotonic() < deadline:
-                    time.sleep(10)
-                    samples.append(rss_of(process.pid))
-                done = checks_in(metrics) - start_checks
-                print(f"  memory: {done} checks after warm-up; RSS {warm_rss:.1f} MB, at end {samples[-1]:.1f} MB, growth {samples[-1] - warm_rss:+.1f} MB "
-                      f"(target ≤ 2 MB); peak {rss_of(process.pid, 'VmHWM'):.1f} MB, of it anonymous {rss_of(process.pid, 'RssAnon'):.1f} MB now; "
-                      f"samples {['%.1f' % s for s in samples]}")
-            finally:
-                process.send_signal(signal.SIGTERM)
-                process.wait(timeout=60)
-            shutil.rmtree(work)
+            floor_per_page = {name: next(f for c, n, f, o in rows if c == largest and n == name)[1] / largest
+                              for name in ("cold", "all 304", "10% changed")}
+            service(args.binary, port, largest, floor_per_page, args.soak_checks)
+        if args.service_size > 0:
+            service(args.binary, port, args.service_size, None, 0)
 
         if os.path.exists(args.pdf):
             try:

@@ -235,8 +235,9 @@ public struct SourceChecker: Sendable {
                 } else {
                     var changes = ItemDiff.changes(from: previousItems, to: items, ignoring: source.ignoreFields)
                     var changeAlerts: [String: Alert] = [:]
+                    let stored = StoredSource(items: previousItems, sourceID: source.id, transaction: transaction)
                     for change in changes {
-                        if let alert = try source.kind.alert(for: change, source: source, date: date, transaction: transaction) {
+                        if let alert = try source.kind.alert(for: change, source: source, date: date, stored: stored) {
                             changeAlerts[change.key] = alert
                         }
                     }

@@ -39,6 +39,13 @@ struct CheckCommit {
         init(readEarlier items: [String: Item], passBeganWith previous: SourceState?, storeHolds stored: SourceState?) {
             self = stored != nil && stored == previous ? .current(items) : .readAgain
         }
+
+        func items(of sourceID: String, in transaction: StoreTransaction) throws -> [String: Item] {
+            switch self {
+            case .current(let items): items
+            case .readAgain: try transaction.currentItems(sourceID)
+            }
+        }
     }
 
     // MARK: Health
@@ -127,7 +134,7 @@ struct CheckCommit {
         return hours >= 1 ? String(format: "%.1f h", hours) : "\(Int(duration.seconds / 60)) min"
     }
 
-    // MARK: Items
+    // MARK: Items and their diff
 
     /// Records what a read gave: its documents, then its items (the first time a baseline, then
     /// the changes since the stored items), and the response's validators only for a page taken
@@ -152,10 +159,7 @@ struct CheckCommit {
         for document in documents {
             try transaction.save(document, for: source.id)
         }
-        let previous = switch storedItems {
-        case .current(let items): items
-        case .readAgain: try transaction.currentItems(source.id)
-        }
+        let previous = try storedItems.items(of: source.id, in: transaction)
         let outcome: CheckOutcome
         let held: Int?
         if state.baselineAt == nil {

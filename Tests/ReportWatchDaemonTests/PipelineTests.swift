@@ -1,7 +1,9 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import ReportWatchDaemon
 import ReportWatchCore
+import ReportWatchStore
 import ReportWatchTestSupport
 
 /// A council news page: items in `li.report`, with a cookie banner and a timestamp outside them.
@@ -152,5 +154,48 @@ struct PipelineTests {
         let request = try #require(harness.server.requests(forPath: "/news").first)
         #expect(request.header("User-Agent") == "reportwatch/\(ReportWatchVersion.current) (+tests@example.org)")
         #expect(request.header("Accept-Encoding")?.contains("gzip") == true)
+    }
+
+    /// A check reads the stored items before its kind reads the page, and commits later. When
+    /// another process checks the source in between (here: it finds a meeting gone), the stored
+    /// state has moved, so the commit diffs with the items as they are now, not as they were read.
+    @Test func itemsWrittenByAnotherProcessDuringACheckAreTheOnesItDiffsWith() async throws {
+        let harness = try Harness(sources: Kingston.source(keywords: ["Ofsted"]))
+        let site = try Kingston()
+        site.serve(on: harness.server)
+        await harness.check()
+        let meeting = try #require(try harness.items("kingston")["meeting:10220"])
+
+        // The first meeting page this pass reads is served after the other process's commit.
+        let store = harness.runtime.store
+        let wrote = Mutex(false)
+        let page = site.pages["10221"] ?? ""
+        harness.server.route(Kingston.meetingPath("10221")) { _ in
+            wrote.withLock { wrote in
+                guard !wrote else { return }
+                wrote = (try? store.write { transaction in
+                    let stored = try transaction.currentItems("kingston")
+                    guard var state = try transaction.sourceState("kingston") else { return false }
+                    state.lastCheckAt = Date()
+                    try transaction.recordItems("kingston", seen: [], changes: [.removed(meeting)], alertIDs: [:], at: Date(),
+                                                previous: stored)
+                    try transaction.save(state)
+                    return true
+                }) ?? false
+            }
+            return .ok(page)
+        }
+        #expect(try harness.items("kingston")["meeting:10220"] != nil)
+        let results = await harness.check()
+        #expect(wrote.withLock { $0 })
+
+        // The page still lists the meeting: against the items as they are now, it is back.
+        guard case .changed(let changes) = harness.result("kingston", results)?.outcome else {
+            Issue.record("expected a change, got \(String(describing: harness.result("kingston", results)?.outcome))")
+            return
+        }
+        #expect(changes.map(\.key) == ["meeting:10220"])
+        #expect(changes.first?.event == .added)
+        #expect(try harness.items("kingston")["meeting:10220"] == meeting)
     }
 }

@@ -31,7 +31,7 @@ struct FeedKind: SourceKind {
         (item.fields["published"] ?? item.fields["updated"]).flatMap(FeedParser.parseDate)
     }
 
-    func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
+    func alert(for change: Change, source: SourceConfiguration, date: Date, stored: StoredSource) throws -> Alert? {
         if case .removed = change { return nil }
         guard var alert = SourceChecker.genericAlert(for: change, source: source, date: date) else { return nil }
         if case .added(let item) = change {

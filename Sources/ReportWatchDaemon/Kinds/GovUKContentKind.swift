@@ -25,7 +25,7 @@ struct GovUKContentKind: SourceKind {
         key.hasPrefix("/")
     }
 
-    func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
+    func alert(for change: Change, source: SourceConfiguration, date: Date, stored: StoredSource) throws -> Alert? {
         if case .removed(let item) = change, !source.keywords.isEmpty, !Keywords.matches(source.keywords, in: item) {
             return nil
         }
@@ -33,7 +33,7 @@ struct GovUKContentKind: SourceKind {
         if Self.isPage(change.key) {
             alert.summary = Self.pageSummary(change) ?? alert.summary
         } else {
-            let collection = try transaction.currentItems(source.id).values.first { Self.isPage($0.key) }?.title ?? source.name
+            let collection = stored.items.values.first { Self.isPage($0.key) }?.title ?? source.name
             alert.summary = Self.documentSummary(change, collection: collection)
         }
         return alert

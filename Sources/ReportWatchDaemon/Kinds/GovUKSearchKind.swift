@@ -29,7 +29,7 @@ struct GovUKSearchKind: SourceKind {
         item.fields["public_timestamp"].flatMap(RFC3339.date)
     }
 
-    func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
+    func alert(for change: Change, source: SourceConfiguration, date: Date, stored: StoredSource) throws -> Alert? {
         // Keywords select removals too: another council's decision leaving the list is no news.
         if case .removed(let item) = change, !source.keywords.isEmpty, !Keywords.matches(source.keywords, in: item) {
             return nil

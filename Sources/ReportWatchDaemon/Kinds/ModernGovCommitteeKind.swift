@@ -453,7 +453,7 @@ struct ModernGovCommitteeKind: SourceKind {
 
     // MARK: Alerts
 
-    func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
+    func alert(for change: Change, source: SourceConfiguration, date: Date, stored: StoredSource) throws -> Alert? {
         let item: Item
         switch change {
         case .added(let new), .removed(let new), .changed(_, let new, _): item = new
@@ -465,7 +465,7 @@ struct ModernGovCommitteeKind: SourceKind {
         // other alert of this pass already covers them.
         guard case .added = change, !source.keywords.isEmpty, let meetingID = item.fields["meeting_id"],
               let matched = item.fields["matched"], !matched.isEmpty else { return nil }
-        let previous = try transaction.currentItems(source.id)
+        let previous = stored.items
         // A meeting new in this pass: its own alert covers what arrived with it.
         guard let meetingItem = previous["meeting:\(meetingID)"] else { return nil }
         // A meeting stored before papers were read: what first shows now is not news.

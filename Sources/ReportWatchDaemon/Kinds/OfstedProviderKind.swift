@@ -130,11 +130,11 @@ struct OfstedProviderKind: SourceKind {
 
     // MARK: Alerts
 
-    func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
+    func alert(for change: Change, source: SourceConfiguration, date: Date, stored: StoredSource) throws -> Alert? {
         switch change {
         case .added(let item):
             if !source.keywords.isEmpty, !Keywords.matches(source.keywords, in: item) { return nil }
-            return try newReportAlert(item, source: source, date: date, documents: transaction.documents(source.id))
+            return try newReportAlert(item, source: source, date: date, documents: stored.documents())
         case .changed(_, _, let fields):
             // Reordering and edits of the heading or the timeline say nothing new about a report.
             guard fields.contains(where: { !Self.silentFields.contains($0.name) }) else { return nil }

@@ -79,7 +79,7 @@ struct OfstedSearchKind: SourceKind {
         return first == second
     }
 
-    func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
+    func alert(for change: Change, source: SourceConfiguration, date: Date, stored: StoredSource) throws -> Alert? {
         guard case .changed(_, let new, let fields) = change,
               let latest = fields.first(where: { $0.name == "latest_report" }), let newDate = latest.new
         else {

@@ -25,9 +25,9 @@ public protocol SourceKind: Sendable {
     func read(_ page: Page, context: SourceContext) async -> SourceRead
 
     /// The alert for a change, or `nil` when the source's rules do not select it. The default
-    /// is ``SourceChecker/genericAlert(for:source:date:)``; `transaction` sees this pass's
-    /// state, for comparisons with what was stored before.
-    func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert?
+    /// is ``SourceChecker/genericAlert(for:source:date:)``; `stored` is what the store held
+    /// before this check, for comparisons.
+    func alert(for change: Change, source: SourceConfiguration, date: Date, stored: StoredSource) throws -> Alert?
 
     /// True for a composite source, whose items come from more than one page (a meeting list
     /// and its meetings' pages): its parts are checked on every check, whatever the main page
@@ -46,7 +46,7 @@ extension SourceKind {
         .items(context.previousItems.values.sorted { $0.key < $1.key })
     }
 
-    public func alert(for change: Change, source: SourceConfiguration, date: Date, transaction: StoreTransaction) throws -> Alert? {
+    public func alert(for change: Change, source: SourceConfiguration, date: Date, stored: StoredSource) throws -> Alert? {
         SourceChecker.genericAlert(for: change, source: source, date: date)
     }
 }

@@ -23,10 +23,9 @@ public struct Deliverer: Sendable {
     /// Channels whose receiver is down, until when. In memory: after a restart every channel
     /// gets one fresh try, which is what an operator who restarted it expects.
     let pauses = ChannelPauses()
-    /// Source names and the time zone for messages, built on first use and then kept: every
-    /// alert delivered used to rebuild a dictionary of every source's name and look the time
-    /// zone up again. Not built before: loading a time zone maps ICU's data (3 MB of RSS), which
-    /// a pass that delivers nothing never needs.
+    /// Source names and the time zone for messages, built once for all the alerts delivered, and
+    /// only when one is: loading a time zone maps ICU's data (3 MB of RSS), which a pass that
+    /// delivers nothing never needs.
     private let contextCache = ContextCache()
 
     var context: DeliveryContext {

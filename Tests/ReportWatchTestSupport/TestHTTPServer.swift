@@ -1,8 +1,10 @@
 import Foundation
 import Glibc
+import Synchronization
 
 // A small HTTP/1.1 server on loopback for tests: real sockets, one thread per connection,
-// keep-alive, recorded requests, and fault injection (delay, drip, empty reply, reset, truncation).
+// keep-alive, recorded requests, and faults: a delay, and answers written byte by byte (a drip,
+// an empty reply, a reset, a truncated or endless body, a listener that goes away and comes back).
 
 /// One request as the server parsed it.
 public struct TestHTTPRequest: Sendable {
@@ -57,43 +59,26 @@ public struct TestHTTPResponse: Sendable {
     public var body: [UInt8]
     /// Wait this long before answering (interrupted by `stop()`).
     public var delay: Duration?
-    /// Send the headers at once, then the body at about this rate.
-    public var dripBytesPerSecond: Int?
-    /// Close the socket right after reading the request: the client sees an empty reply.
-    public var closeWithoutResponse: Bool
-    /// Like `closeWithoutResponse`, but with SO_LINGER 0 so the client sees a connection reset.
-    public var resetConnection: Bool
-    /// Declare the full `Content-Length`, send only this many body bytes, then close.
-    public var truncateBodyAt: Int?
+    /// Writes the whole answer in place of the server (see ``raw(_:)``); the fields above but
+    /// `delay` are then not used.
+    public var writer: (@Sendable (TestHTTPConnection) -> Void)?
 
-    public init(
-        status: Int = 200,
-        headers: [String: String] = [:],
-        body: [UInt8] = [],
-        delay: Duration? = nil,
-        dripBytesPerSecond: Int? = nil,
-        closeWithoutResponse: Bool = false,
-        resetConnection: Bool = false,
-        truncateBodyAt: Int? = nil
-    ) {
+    public init(status: Int = 200, headers: [String: String] = [:], body: [UInt8] = [], delay: Duration? = nil) {
         self.status = status
         self.headers = headers
         self.body = body
         self.delay = delay
-        self.dripBytesPerSecond = dripBytesPerSecond
-        self.closeWithoutResponse = closeWithoutResponse
-        self.resetConnection = resetConnection
-        self.truncateBodyAt = truncateBodyAt
     }
 
     public init(status: Int = 200, headers: [String: String] = [:], body: String) {
         self.init(status: status, headers: headers, body: Array(body.utf8))
     }
 
-    /// Send the headers (with the full `Content-Length`) and no body, then close.
-    public var sendHeadersOnly: Bool {
-        get { truncateBodyAt == 0 }
-        set { truncateBodyAt = newValue ? 0 : nil }
+    /// An answer the test writes byte by byte itself, status line included, for what a sound
+    /// server never sends: framing cut short, a body made while it is sent, a pace of its own.
+    /// The connection closes when `write` returns.
+    public static func raw(_ write: @escaping @Sendable (TestHTTPConnection) -> Void) -> TestHTTPResponse {
+        TestHTTPResponse().written(by: write)
     }
 
     public static func ok(
@@ -113,9 +98,7 @@ public struct TestHTTPResponse: Sendable {
 
     /// A response with this status and a short plain-text body (none for 204 and 304).
     public static func status(_ status: Int, headers: [String: String] = [:]) -> TestHTTPResponse {
-        if status == 204 || status == 304 || (100..<200).contains(status) {
-            return TestHTTPResponse(status: status, headers: headers)
-        }
+        guard hasBody(status) else { return TestHTTPResponse(status: status, headers: headers) }
         var all = headers
         if !all.keys.contains(where: { $0.lowercased() == "content-type" }) {
             all["Content-Type"] = "text/plain; charset=utf-8"
@@ -133,12 +116,14 @@ public struct TestHTTPResponse: Sendable {
         TestHTTPResponse(status: status, headers: ["Location": location])
     }
 
+    /// The connection closes right after the request is read: the client sees an empty reply.
     public static var emptyReply: TestHTTPResponse {
-        TestHTTPResponse(closeWithoutResponse: true)
+        .raw { _ in }
     }
 
+    /// Like `emptyReply`, but the client sees a connection reset.
     public static var connectionReset: TestHTTPResponse {
-        TestHTTPResponse(resetConnection: true)
+        .raw { $0.resetOnClose() }
     }
 
     public func delayed(by delay: Duration) -> TestHTTPResponse {
@@ -147,16 +132,31 @@ public struct TestHTTPResponse: Sendable {
         return copy
     }
 
-    public func dripped(bytesPerSecond: Int) -> TestHTTPResponse {
-        var copy = self
-        copy.dripBytesPerSecond = bytesPerSecond
-        return copy
+    /// Sends this response's headers at once, then its body at about this rate, then closes.
+    public func dripped(bytesPerSecond rate: Int) -> TestHTTPResponse {
+        let head = head(keepAlive: false)
+        let body = body
+        // Even pieces, at most 20 a second.
+        let piece = max(1, rate / 20)
+        let interval = Duration.seconds(Double(piece) / Double(max(1, rate)))
+        return written { connection in
+            guard connection.send(head) else { return }
+            var offset = 0
+            while offset < body.count {
+                let end = min(offset + piece, body.count)
+                guard connection.send(body[offset..<end]) else { return }
+                offset = end
+                if offset < body.count, !connection.pause(for: interval) { return }
+            }
+        }
     }
 
+    /// Declares this response's full `Content-Length`, sends only `count` bytes of its body, then
+    /// closes.
     public func truncated(at count: Int) -> TestHTTPResponse {
-        var copy = self
-        copy.truncateBodyAt = count
-        return copy
+        let head = head(keepAlive: false)
+        let part = body.prefix(max(0, count))
+        return written { _ = $0.send(head) && $0.send(part) }
     }
 
     /// This response with its body gzipped and `Content-Encoding: gzip` set.
@@ -165,6 +165,71 @@ public struct TestHTTPResponse: Sendable {
         copy.body = try TestHTTPServer.gzipped(body)
         copy.headers["Content-Encoding"] = "gzip"
         return copy
+    }
+
+    private func written(by writer: @escaping @Sendable (TestHTTPConnection) -> Void) -> TestHTTPResponse {
+        var copy = self
+        copy.writer = writer
+        return copy
+    }
+
+    static func hasBody(_ status: Int) -> Bool {
+        !(status == 204 || status == 304 || (100..<200).contains(status))
+    }
+
+    /// The status line and headers as sent: `Date` unless given, `Content-Length` from `body`
+    /// (none for a status without a body) and `Connection`.
+    func head(keepAlive: Bool) -> [UInt8] {
+        var head = "HTTP/1.1 \(status) \(TestHTTPServer.reasonPhrase(status))\r\n"
+        let given = headers.filter { !["content-length", "connection"].contains($0.key.lowercased()) }
+        if !given.keys.contains(where: { $0.lowercased() == "date" }) {
+            head += "Date: \(TestHTTPServer.httpDate(Date()))\r\n"
+        }
+        for (name, value) in given.sorted(by: { $0.key < $1.key }) {
+            head += "\(name): \(value)\r\n"
+        }
+        if Self.hasBody(status) {
+            head += "Content-Length: \(body.count)\r\n"
+        }
+        head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
+        return Array(head.utf8)
+    }
+
+    /// Whether the handler asked to close the connection after this response.
+    var closes: Bool {
+        headers.contains { $0.key.lowercased() == "connection" && $0.value.lowercased().contains("close") }
+    }
+}
+
+/// Where a ``TestHTTPResponse/raw(_:)`` answer is written. The server closes it when the writer
+/// returns.
+public struct TestHTTPConnection: Sendable {
+    fileprivate let fd: Int32
+    fileprivate let core: TestHTTPServerCore
+
+    /// Sends all of `bytes`; false once the client has gone or the server is stopping, when the
+    /// writer should return.
+    @discardableResult
+    public func send(_ bytes: some Collection<UInt8>) -> Bool {
+        bytes.withContiguousStorageIfAvailable { sendAll(fd, UnsafeRawBufferPointer($0)) }
+            ?? Array(bytes).withUnsafeBytes { sendAll(fd, $0) }
+    }
+
+    @discardableResult
+    public func send(_ text: String) -> Bool {
+        send(Array(text.utf8))
+    }
+
+    /// Waits, to pace what is sent; false if the server stopped meanwhile.
+    public func pause(for duration: Duration) -> Bool {
+        core.sleepUnlessStopped(duration)
+    }
+
+    /// Makes the close that ends the answer a reset (SO_LINGER 0): the client sees ECONNRESET
+    /// rather than the end of the stream.
+    public func resetOnClose() {
+        var option = linger(l_onoff: 1, l_linger: 0)
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
     }
 }
 
@@ -213,16 +278,21 @@ public final class TestHTTPServer: Sendable {
     }
 
     /// Closes the listening socket and every open connection, interrupts delays and drips, then
-    /// waits for the threads to end (at most `stopTimeout` for a handler that itself blocks).
-    /// Safe to call more than once.
+    /// waits for the threads to end (at most 5 s for a handler that itself blocks). Safe to call
+    /// more than once.
     public func stop() {
         core.stop()
     }
 
-    /// How long `stop()` waits for threads stuck inside a handler; 5 s by default.
-    public var stopTimeout: TimeInterval {
-        get { core.stopTimeout }
-        set { core.stopTimeout = newValue }
+    /// Closes the listening socket, so new connections are refused, until ``resumeListening()``;
+    /// open connections are left alone.
+    public func stopListening() {
+        core.stopListening()
+    }
+
+    /// Listens again on the same port after ``stopListening()``.
+    public func resumeListening() throws {
+        try core.resumeListening()
     }
 
     /// `baseURL + path`.
@@ -258,12 +328,8 @@ public final class TestHTTPServer: Sendable {
     /// Serves the responses in turn, repeating the last once they run out.
     public func sequence(_ path: String, _ responses: [TestHTTPResponse]) {
         precondition(!responses.isEmpty, "sequence needs at least one response")
-        let counter = Counter()
-        route(path) { _ in responses[min(counter.next(), responses.count - 1)] }
-    }
-
-    public func removeRoute(_ path: String) {
-        core.setRoute(path, nil)
+        let served = Counter()
+        route(path) { _ in responses[min(served.next(), responses.count - 1)] }
     }
 
     // MARK: Recorded requests
@@ -436,17 +502,22 @@ extension TestHTTPServer {
 
 // MARK: - Sockets and threads
 
+// An NSCondition rather than a Mutex: `stop()` waits on it for the threads to end.
 private final class TestHTTPServerCore: @unchecked Sendable {
+    /// How long `stop()` waits for threads stuck inside a handler.
+    static let stopTimeout: TimeInterval = 5
+
     let host: String
     let port: Int
-    private let listenFD: Int32
+    private let address: in_addr
 
     // All of the below is guarded by `lock`, whose condition is signalled when a thread ends.
     private let lock = NSCondition()
-    private var stopTimeoutValue: TimeInterval = 5
+    /// -1 while not listening.
+    private var listenFD: Int32
     private var started = false
     private var stopped = false
-    private var listenClosed = false
+    private var accepting = false
     private var activeThreads = 0
     private var openConnections: Set<Int32> = []
     private var nextConnectionID = 1
@@ -458,6 +529,15 @@ private final class TestHTTPServerCore: @unchecked Sendable {
         guard inet_pton(AF_INET, host, &address) == 1 else {
             throw TestHTTPServerError.invalidHost(host)
         }
+        let (fd, port) = try Self.listeningSocket(address, port: 0)
+        self.host = host
+        self.address = address
+        self.port = port
+        listenFD = fd
+    }
+
+    /// A socket listening on `address`:`port` (0: any free port), and its port.
+    private static func listeningSocket(_ address: in_addr, port: Int) throws -> (fd: Int32, port: Int) {
         // CLOEXEC: a child process (gzip) must not inherit the server's sockets.
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw TestHTTPServerError.socket(call: "socket", errno: errno) }
@@ -466,7 +546,7 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
             var addr = sockaddr_in()
             addr.sin_family = sa_family_t(AF_INET)
-            addr.sin_port = 0
+            addr.sin_port = UInt16(port).bigEndian
             addr.sin_addr = address
             let bound = withUnsafePointer(to: &addr) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -487,18 +567,11 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             guard named == 0 else {
                 throw TestHTTPServerError.socket(call: "getsockname", errno: errno)
             }
-            port = Int(UInt16(bigEndian: actual.sin_port))
+            return (fd, Int(UInt16(bigEndian: actual.sin_port)))
         } catch {
             close(fd)
             throw error
         }
-        listenFD = fd
-        self.host = host
-    }
-
-    var stopTimeout: TimeInterval {
-        get { locked { stopTimeoutValue } }
-        set { locked { stopTimeoutValue = newValue } }
     }
 
     private func locked<T>(_ body: () throws -> T) rethrows -> T {
@@ -513,14 +586,26 @@ private final class TestHTTPServerCore: @unchecked Sendable {
         locked {
             guard !started, !stopped else { return }
             started = true
-            activeThreads += 1
-            let thread = Thread { [self] in
-                acceptLoop()
-                threadEnded()
-            }
-            thread.name = "TestHTTPServer.accept:\(port)"
-            thread.start()
+            startAccepting()
         }
+    }
+
+    /// With the lock held.
+    private func startAccepting() {
+        guard listenFD >= 0 else { return }
+        let listener = listenFD
+        accepting = true
+        activeThreads += 1
+        let thread = Thread { [self] in
+            acceptLoop(listener)
+            locked {
+                accepting = false
+                activeThreads -= 1
+                lock.broadcast()
+            }
+        }
+        thread.name = "TestHTTPServer.accept:\(port)"
+        thread.start()
     }
 
     func stop() {
@@ -529,36 +614,47 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             stopped = true
             // shutdown() wakes a thread blocked in poll/accept/recv on Linux; close() alone does
             // not, and would let the descriptor number be reused under it.
-            shutdown(listenFD, Int32(SHUT_RDWR))
+            if listenFD >= 0 { shutdown(listenFD, Int32(SHUT_RDWR)) }
             for fd in openConnections {
                 shutdown(fd, Int32(SHUT_RDWR))
             }
         }
-        let deadline = Date(timeIntervalSinceNow: stopTimeoutValue)
-        while activeThreads > 0 {
-            if !lock.wait(until: deadline) { break }
-        }
-        if !listenClosed {
-            listenClosed = true
+        let deadline = Date(timeIntervalSinceNow: Self.stopTimeout)
+        while activeThreads > 0, lock.wait(until: deadline) {}
+        if listenFD >= 0 {
             close(listenFD)
+            listenFD = -1
         }
         lock.unlock()
+    }
+
+    func stopListening() {
+        lock.lock()
+        defer { lock.unlock() }
+        guard listenFD >= 0 else { return }
+        let listener = listenFD
+        listenFD = -1
+        shutdown(listener, Int32(SHUT_RDWR))
+        let deadline = Date(timeIntervalSinceNow: Self.stopTimeout)
+        while accepting, lock.wait(until: deadline) {}
+        close(listener)
+    }
+
+    func resumeListening() throws {
+        try locked {
+            guard listenFD < 0, !stopped else { return }
+            listenFD = try Self.listeningSocket(address, port: port).fd
+            if started { startAccepting() }
+        }
     }
 
     private var isStopped: Bool {
         locked { stopped }
     }
 
-    private func threadEnded() {
-        locked {
-            activeThreads -= 1
-            lock.broadcast()
-        }
-    }
-
     // MARK: Routes and records
 
-    func setRoute(_ path: String, _ handler: TestHTTPServer.Handler?) {
+    func setRoute(_ path: String, _ handler: @escaping TestHTTPServer.Handler) {
         locked { routes[path] = handler }
     }
 
@@ -580,15 +676,14 @@ private final class TestHTTPServerCore: @unchecked Sendable {
 
     // MARK: Accepting
 
-    private func acceptLoop() {
-        while !isStopped {
-            var pfd = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
+    private func acceptLoop(_ listener: Int32) {
+        while locked({ !stopped && listenFD == listener }) {
+            var pfd = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
             if poll(&pfd, 1, 200) <= 0 { continue }
-            let client = accept(listenFD, nil, nil)
+            let client = accept(listener, nil, nil)
             if client < 0 {
                 if errno == EINTR || errno == EAGAIN || errno == ECONNABORTED { continue }
-                if isStopped { return }
-                usleep(10_000)  // e.g. EMFILE: back off rather than spin
+                usleep(10_000)  // e.g. EMFILE: back off rather than spin (or the listener is closing)
                 continue
             }
             _ = fcntl(client, F_SETFD, FD_CLOEXEC)  // Glibc does not export accept4
@@ -609,23 +704,17 @@ private final class TestHTTPServerCore: @unchecked Sendable {
 
             let thread = Thread { [self] in
                 serve(fd: client, connectionID: id)
-                closeConnection(client, reset: false)
-                threadEnded()
+                // Forgotten before it is closed, so stop() never shuts down a reused number.
+                locked {
+                    openConnections.remove(client)
+                    close(client)
+                    activeThreads -= 1
+                    lock.broadcast()
+                }
             }
             thread.name = "TestHTTPServer.connection:\(id)"
             thread.start()
         }
-    }
-
-    private func closeConnection(_ fd: Int32, reset: Bool) {
-        // Forget the descriptor before closing it so stop() never shuts down a reused number.
-        let wasOpen = locked { openConnections.remove(fd) != nil }
-        guard wasOpen else { return }
-        if reset {
-            var option = linger(l_onoff: 1, l_linger: 0)
-            setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size))
-        }
-        close(fd)
     }
 
     // MARK: One connection
@@ -640,8 +729,8 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             } catch RequestReader.Failure.closedMidRequest {
                 return
             } catch {
-                let status = (error as? RequestReader.Failure) == .headersTooLarge ? 431 : 400
-                _ = writeResponse(.status(status), to: fd, method: "GET", keepAlive: false)
+                let answer = TestHTTPResponse.status((error as? RequestReader.Failure) == .headersTooLarge ? 431 : 400)
+                _ = sendAll(fd, answer.head(keepAlive: false) + answer.body)
                 return
             }
             let request = TestHTTPRequest(
@@ -650,71 +739,19 @@ private final class TestHTTPServerCore: @unchecked Sendable {
             record(request)
 
             let response = handler(for: request)?(request) ?? .status(404)
-
             if let delay = response.delay, !sleepUnlessStopped(delay) { return }
-            if response.resetConnection {
-                closeConnection(fd, reset: true)
+            if let writer = response.writer {
+                writer(TestHTTPConnection(fd: fd, core: self))
                 return
             }
-            if response.closeWithoutResponse { return }
-
-            let handlerCloses = response.headers.contains {
-                $0.key.lowercased() == "connection" && $0.value.lowercased().contains("close")
-            }
-            let keepAlive = parsed.keepAlive && !handlerCloses && response.truncateBodyAt == nil
-            guard writeResponse(response, to: fd, method: request.method, keepAlive: keepAlive),
-                keepAlive
-            else { return }
+            let keepAlive = parsed.keepAlive && !response.closes
+            let sendsBody = TestHTTPResponse.hasBody(response.status) && request.method != "HEAD"
+            guard sendAll(fd, response.head(keepAlive: keepAlive) + (sendsBody ? response.body : [])), keepAlive else { return }
         }
-    }
-
-    /// Writes the response; false if the connection must end (or already has).
-    private func writeResponse(
-        _ response: TestHTTPResponse, to fd: Int32, method: String, keepAlive: Bool
-    ) -> Bool {
-        let status = response.status
-        let hasBody = !(status == 204 || status == 304 || (100..<200).contains(status))
-        var head = "HTTP/1.1 \(status) \(TestHTTPServer.reasonPhrase(status))\r\n"
-        let given = response.headers.filter {
-            let name = $0.key.lowercased()
-            return name != "content-length" && name != "connection"
-        }
-        if !given.keys.contains(where: { $0.lowercased() == "date" }) {
-            head += "Date: \(TestHTTPServer.httpDate(Date()))\r\n"
-        }
-        for (name, value) in given.sorted(by: { $0.key < $1.key }) {
-            head += "\(name): \(value)\r\n"
-        }
-        if hasBody {
-            head += "Content-Length: \(response.body.count)\r\n"
-        }
-        head += keepAlive ? "Connection: keep-alive\r\n\r\n" : "Connection: close\r\n\r\n"
-        guard sendAll(fd, Array(head.utf8)) else { return false }
-
-        guard hasBody, method != "HEAD" else { return true }
-        var body = response.body[...]
-        if let limit = response.truncateBodyAt {
-            body = body.prefix(max(0, limit))
-        }
-        if let rate = response.dripBytesPerSecond, rate > 0 {
-            // Even chunks, at most 20 a second.
-            let chunk = max(1, rate / 20)
-            let interval = Duration.seconds(Double(chunk) / Double(rate))
-            var offset = body.startIndex
-            while offset < body.endIndex {
-                let end = min(offset + chunk, body.endIndex)
-                guard sendAll(fd, Array(body[offset..<end])) else { return false }
-                offset = end
-                if offset < body.endIndex, !sleepUnlessStopped(interval) { return false }
-            }
-        } else if !body.isEmpty {
-            guard sendAll(fd, Array(body)) else { return false }
-        }
-        return response.truncateBodyAt == nil
     }
 
     /// Sleeps in small steps; false if the server stopped meanwhile.
-    private func sleepUnlessStopped(_ duration: Duration) -> Bool {
+    fileprivate func sleepUnlessStopped(_ duration: Duration) -> Bool {
         let deadline = ContinuousClock.now.advanced(by: duration)
         while true {
             if isStopped { return false }
@@ -728,30 +765,31 @@ private final class TestHTTPServerCore: @unchecked Sendable {
 
 /// Sends all of `bytes`; false once the peer is gone. MSG_NOSIGNAL: a client that hangs up
 /// mid-response must not raise SIGPIPE and kill the test process.
-private func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let n = send(fd, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
-            offset += n
+private func sendAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+        let n = send(fd, bytes.baseAddress! + offset, bytes.count - offset, Int32(MSG_NOSIGNAL))
+        if n < 0 {
+            if errno == EINTR { continue }
+            return false
         }
-        return true
+        offset += n
     }
+    return true
 }
 
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+private func sendAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBytes { sendAll(fd, $0) }
+}
+
+private final class Counter: Sendable {
+    private let value = Mutex(0)
 
     func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value - 1
+        value.withLock { value in
+            defer { value += 1 }
+            return value
+        }
     }
 }
 

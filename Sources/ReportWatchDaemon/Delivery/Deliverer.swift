@@ -23,10 +23,9 @@ public struct Deliverer: Sendable {
     /// Channels whose receiver is down, until when. In memory: after a restart every channel
     /// gets one fresh try, which is what an operator who restarted it expects.
     let pauses = ChannelPauses()
-    /// Source names and the time zone for messages, built on first use and then kept: every
-    /// alert delivered used to rebuild a dictionary of every source's name and look the time
-    /// zone up again. Not built before: loading a time zone maps ICU's data (3 MB of RSS), which
-    /// a pass that delivers nothing never needs.
+    /// Source names and the time zone for messages, built once for all the alerts delivered, and
+    /// only when one is: loading a time zone maps ICU's data (3 MB of RSS), which a pass that
+    /// delivers nothing never needs.
     private let contextCache = ContextCache()
 
     var context: DeliveryContext {
@@ -43,6 +42,20 @@ public struct Deliverer: Sendable {
         public var delivered = 0
         public var failed = 0
         public var dead = 0
+
+        mutating func add(_ other: Report) {
+            delivered += other.delivered
+            failed += other.failed
+            dead += other.dead
+        }
+
+        mutating func add(_ outcome: Outcome, alerts: Int) {
+            switch outcome {
+            case .delivered: delivered += alerts
+            case .failed: failed += alerts
+            case .dead: dead += alerts
+            }
+        }
     }
 
     /// The most alerts one digest message carries; more go in the next one.
@@ -59,11 +72,7 @@ public struct Deliverer: Sendable {
                 group.addTask { await deliver(to: channel, force: force) }
             }
             var total = Report()
-            for await report in group {
-                total.delivered += report.delivered
-                total.failed += report.failed
-                total.dead += report.dead
-            }
+            for await report in group { total.add(report) }
             return total
         }
     }
@@ -100,14 +109,11 @@ public struct Deliverer: Sendable {
         }
         var report = await deliverEach(to: channel, force: force) { settings.urgentEvents.contains($0.alert.event) }
         if !force, let paused = pauses.until(channel.id), paused > now() { return report }
-        let digests = await deliverDigests(to: channel, schedule: schedule, urgent: settings.urgentEvents, force: force)
-        report.delivered += digests.delivered
-        report.failed += digests.failed
-        report.dead += digests.dead
+        report.add(await deliverDigests(to: channel, schedule: schedule, urgent: settings.urgentEvents, force: force))
         return report
     }
 
-    // MARK: One alert at a time
+    // MARK: Alerts as they fall due
 
     /// `selectsAll` says `selected` takes every alert, so a read of the outbox can stop at the
     /// batch it needs instead of looking through the whole window.
@@ -135,53 +141,31 @@ public struct Deliverer: Sendable {
                 return report
             }
             if batch.isEmpty { break }
-            if channel.deliversInBatches {
+            // A channel that takes alerts together gets the whole batch as one message.
+            let groups = channel.deliversInBatches ? [batch] : batch.map { [$0] }
+            for group in groups {
+                guard !Task.isCancelled else { break round }
                 var live: [PendingDelivery] = []
-                for pending in batch {
+                for pending in group {
                     tried.insert(pending.alert.id)
-                    switch expireIfTooOld(pending, on: channel) {
-                    case nil: live.append(pending)
-                    case .dead: report.dead += 1
-                    case .failed, .delivered: report.failed += 1  // could not even be dead-lettered
+                    if let expired = deadLetterIfTooOld(pending, agedFrom: pending.alert.detectedAt, on: channel) {
+                        report.add(expired, alerts: 1)
+                    } else {
+                        live.append(pending)
                     }
                 }
-                guard !live.isEmpty else { continue round }
-                switch await attempt(batch: live, on: channel) {
+                guard let first = live.first else { continue }
+                let outcome = await send(channel.deliversInBatches ? .batch(live) : .alert(first), to: channel)
+                report.add(outcome, alerts: live.count)
+                switch outcome {
                 case .delivered:
-                    report.delivered += live.count
                     consecutiveFailures = 0
                     if live.contains(where: { $0.attempts > 0 }) { recovered = true }
-                    pauses.clear(channel.id)
-                case .failed(let pausesChannel, let next):
-                    report.failed += live.count
+                case .failed(let pausesChannel):
                     consecutiveFailures += 1
-                    if pausesChannel {
-                        pauses.pause(channel.id, until: next)
-                        break round
-                    }
+                    if pausesChannel { break round }
                 case .dead:
                     break
-                }
-                continue round
-            }
-            for pending in batch {
-                guard !Task.isCancelled else { break round }
-                tried.insert(pending.alert.id)
-                switch await attempt(pending, on: channel) {
-                case .delivered:
-                    report.delivered += 1
-                    consecutiveFailures = 0
-                    if pending.attempts > 0 { recovered = true }
-                    pauses.clear(channel.id)
-                case .failed(let pausesChannel, let next):
-                    report.failed += 1
-                    consecutiveFailures += 1
-                    if pausesChannel {
-                        pauses.pause(channel.id, until: next)
-                        break round
-                    }
-                case .dead:
-                    report.dead += 1
                 }
                 if consecutiveFailures >= 3 { break round }
             }
@@ -189,96 +173,114 @@ public struct Deliverer: Sendable {
         return report
     }
 
-    enum Attempt {
+    // MARK: One delivery path
+
+    /// What one call to a channel carries. Whatever it is, its alerts are marked delivered
+    /// together once the channel confirmed it, or all carry the failure and one backoff.
+    enum Message {
+        case alert(PendingDelivery)
+        /// Several alerts to a channel that takes them together (``AlertChannel/deliversInBatches``).
+        case batch([PendingDelivery])
+        case digest(AlertDigest, [PendingDelivery])
+
+        var deliveries: [PendingDelivery] {
+            switch self {
+            case .alert(let pending): [pending]
+            case .batch(let batch): batch
+            case .digest(_, let held): held
+            }
+        }
+
+        func send(to channel: any AlertChannel, context: DeliveryContext) async throws(DeliveryError) -> String {
+            switch self {
+            case .alert(let pending): try await channel.deliver(pending.alert, context: context)
+            case .batch(let batch): try await channel.deliver(batch: batch.map(\.alert), context: context)
+            case .digest(let digest, _): try await channel.deliver(digest: digest, context: context)
+            }
+        }
+
+        func metadata(channel: String) -> Logger.Metadata {
+            switch self {
+            case .alert(let pending): Self.metadata(of: pending, channel: channel)
+            case .batch(let batch): ["channel.id": "\(channel)", "delivery.alerts": "\(batch.count)"]
+            case .digest(let digest, let held): ["digest.id": "\(digest.id)", "channel.id": "\(channel)", "digest.alerts": "\(held.count)"]
+            }
+        }
+
+        /// The lines logged once the channel confirmed the message: one per alert, or one for a digest.
+        func deliveredLines(channel: String, answer: String) -> [(Logger.Message, Logger.Metadata)] {
+            let answered: Logger.Metadata = ["channel.answer": "\(answer)"]
+            return switch self {
+            case .alert(let pending):
+                [("alert delivered", Self.metadata(of: pending, channel: channel).merging(answered) { $1 })]
+            case .batch(let batch):
+                batch.map { ("alert delivered", Self.metadata(of: $0, channel: channel).merging(answered) { $1 }
+                    .merging(["delivery.alerts": "\(batch.count)"]) { $1 }) }
+            case .digest:
+                [("digest delivered", metadata(channel: channel).merging(answered) { $1 })]
+            }
+        }
+
+        static func metadata(of pending: PendingDelivery, channel: String) -> Logger.Metadata {
+            ["alert.id": "\(pending.alert.id)", "channel.id": "\(channel)", "source.id": "\(pending.alert.source)"]
+        }
+    }
+
+    enum Outcome {
         case delivered
-        case failed(pausesChannel: Bool, next: Date)
+        /// Not delivered, or delivered but not recorded (the next round sends it again with the
+        /// same ids); `pausesChannel` when the receiver is down and the channel now waits.
+        case failed(pausesChannel: Bool)
         case dead
     }
 
-    /// Dead-letters the alert when it is older than `max_age`; `nil` when it may still go.
-    private func expireIfTooOld(_ pending: PendingDelivery, on channel: any AlertChannel) -> Attempt? {
-        guard now().timeIntervalSince(pending.alert.detectedAt) > configuration.delivery.maxAge.seconds else { return nil }
-        let metadata: Logger.Metadata = ["alert.id": "\(pending.alert.id)", "channel.id": "\(channel.id)", "source.id": "\(pending.alert.source)"]
-        return giveUp(pending, on: channel, reason: pending.lastError ?? "not delivered within max_age", metadata: metadata)
-    }
-
-    /// One delivery of several alerts to a channel that takes them together
-    /// (``AlertChannel/deliversInBatches``); they are marked delivered in one transaction, and
-    /// each still gets its own log line.
-    private func attempt(batch: [PendingDelivery], on channel: any AlertChannel) async -> Attempt {
+    /// Sends one message and records what became of it: delivered, its alerts are marked so in
+    /// one transaction and the channel's pause ends; failed, each alert carries the error and
+    /// the next attempt's time (backed off from the most attempts among them), and a receiver
+    /// that is down pauses the channel until then.
+    private func send(_ message: Message, to channel: any AlertChannel) async -> Outcome {
         let date = now()
-        let metadata: Logger.Metadata = ["channel.id": "\(channel.id)", "delivery.alerts": "\(batch.count)"]
+        let deliveries = message.deliveries
+        let metadata = message.metadata(channel: channel.id)
         let answer: String
         do {
-            answer = try await channel.deliver(batch: batch.map(\.alert), context: context)
+            answer = try await message.send(to: channel, context: context)
         } catch {
-            let attempts = batch.map(\.attempts).max() ?? 0
+            let attempts = deliveries.map(\.attempts).max() ?? 0
             let next = date.addingTimeInterval(backoff(attempts: attempts, retryAfter: error.retryAfter))
-            record(failure: error, of: batch, on: channel, next: next, metadata: metadata)
-            return .failed(pausesChannel: error.pausesChannel, next: next)
+            do {
+                try store.write { transaction in
+                    for pending in deliveries {
+                        try transaction.markFailed(alertID: pending.alert.id, channel: channel.id, error: error.message, nextAttemptAt: next)
+                    }
+                }
+            } catch let storeError {
+                logger.error("cannot record the failed delivery", metadata: metadata.merging(["error": "\(storeError)"]) { $1 })
+            }
+            logger.warning("delivery failed", metadata: metadata.merging([
+                "error": "\(error.message)", "delivery.attempts": "\(attempts + 1)",
+                "delivery.next_attempt": "\(RFC3339.string(from: next))",
+            ]) { $1 })
+            if error.pausesChannel { pauses.pause(channel.id, until: next) }
+            return .failed(pausesChannel: error.pausesChannel)
         }
         do {
             let delivered = now()
             try store.write { transaction in
-                for pending in batch {
+                for pending in deliveries {
                     try transaction.markDelivered(alertID: pending.alert.id, channel: channel.id, at: delivered)
                 }
             }
         } catch {
             // The receiver has them; the next round sends them again with the same ids.
             logger.error("cannot record the delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            return .failed(pausesChannel: false, next: date)
+            return .failed(pausesChannel: false)
         }
-        for pending in batch {
-            logger.info("alert delivered", metadata: [
-                "alert.id": "\(pending.alert.id)", "channel.id": "\(channel.id)", "source.id": "\(pending.alert.source)",
-                "channel.answer": "\(answer)", "delivery.alerts": "\(batch.count)",
-            ])
+        pauses.clear(channel.id)
+        for (line, metadata) in message.deliveredLines(channel: channel.id, answer: answer) {
+            logger.info(line, metadata: metadata)
         }
         return .delivered
-    }
-
-    private func attempt(_ pending: PendingDelivery, on channel: any AlertChannel) async -> Attempt {
-        let alert = pending.alert
-        let metadata: Logger.Metadata = ["alert.id": "\(alert.id)", "channel.id": "\(channel.id)", "source.id": "\(alert.source)"]
-        let date = now()
-        if date.timeIntervalSince(alert.detectedAt) > configuration.delivery.maxAge.seconds {
-            return giveUp(pending, on: channel, reason: pending.lastError ?? "not delivered within max_age", metadata: metadata)
-        }
-        let answer: String
-        do {
-            answer = try await channel.deliver(alert, context: context)
-        } catch {
-            let next = date.addingTimeInterval(backoff(attempts: pending.attempts, retryAfter: error.retryAfter))
-            record(failure: error, of: [pending], on: channel, next: next, metadata: metadata)
-            return .failed(pausesChannel: error.pausesChannel, next: next)
-        }
-        do {
-            try store.write { try $0.markDelivered(alertID: alert.id, channel: channel.id, at: now()) }
-        } catch {
-            // The receiver has it; the next round sends it again with the same id.
-            logger.error("cannot record the delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            return .failed(pausesChannel: false, next: date)
-        }
-        logger.info("alert delivered", metadata: metadata.merging(["channel.answer": "\(answer)"]) { $1 })
-        return .delivered
-    }
-
-    private func record(failure error: DeliveryError, of deliveries: [PendingDelivery], on channel: any AlertChannel,
-                        next: Date, metadata: Logger.Metadata) {
-        do {
-            try store.write { transaction in
-                for pending in deliveries {
-                    try transaction.markFailed(alertID: pending.alert.id, channel: channel.id, error: error.message, nextAttemptAt: next)
-                }
-            }
-        } catch {
-            logger.error("cannot record the failed delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-        }
-        logger.warning("delivery failed", metadata: metadata.merging([
-            "error": "\(error.message)", "delivery.attempts": "\((deliveries.map(\.attempts).max() ?? 0) + 1)",
-            "delivery.next_attempt": "\(RFC3339.string(from: next))",
-        ]) { $1 })
     }
 
     // MARK: Digests
@@ -301,14 +303,11 @@ public struct Deliverer: Sendable {
                 let slot = schedule.next(after: item.alert.detectedAt, in: timeZone)
                 guard slot <= date else { continue }
                 // A held alert's age counts from its digest time: a weekly digest is not late.
-                if date.timeIntervalSince(slot) > configuration.delivery.maxAge.seconds {
-                    let metadata: Logger.Metadata = ["alert.id": "\(item.alert.id)", "channel.id": "\(channel.id)"]
-                    if case .dead = giveUp(item, on: channel, reason: item.lastError ?? "not delivered within max_age", metadata: metadata) {
-                        report.dead += 1
-                    }
-                    continue
+                if let expired = deadLetterIfTooOld(item, agedFrom: slot, on: channel) {
+                    report.add(expired, alerts: 1)
+                } else {
+                    ready.append((item, slot))
                 }
-                ready.append((item, slot))
             }
             guard !ready.isEmpty else { break }
             // The alerts of a failed digest carry its backoff; newer ones wait for it with them.
@@ -317,41 +316,24 @@ public struct Deliverer: Sendable {
             let digest = AlertDigest(
                 channelID: channel.id, period: schedule.digestPeriod,
                 scheduledAt: chunk.map(\.slot).max() ?? date, alerts: chunk.map(\.pending.alert))
-            let metadata: Logger.Metadata = ["digest.id": "\(digest.id)", "channel.id": "\(channel.id)", "digest.alerts": "\(chunk.count)"]
-            let answer: String
-            do {
-                answer = try await channel.deliver(digest: digest, context: context)
-            } catch {
-                let attempts = chunk.map(\.pending.attempts).max() ?? 0
-                let next = date.addingTimeInterval(backoff(attempts: attempts, retryAfter: error.retryAfter))
-                record(failure: error, of: chunk.map(\.pending), on: channel, next: next, metadata: metadata)
-                report.failed += chunk.count
-                if error.pausesChannel { pauses.pause(channel.id, until: next) }
-                break
-            }
-            do {
-                try store.write { transaction in
-                    for item in chunk {
-                        try transaction.markDelivered(alertID: item.pending.alert.id, channel: channel.id, at: now())
-                    }
-                }
-            } catch {
-                logger.error("cannot record the delivery", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-                break
-            }
-            pauses.clear(channel.id)
-            report.delivered += chunk.count
-            logger.info("digest delivered", metadata: metadata.merging(["channel.answer": "\(answer)"]) { $1 })
-            if chunk.count < Self.digestLimit { break }
+            let outcome = await send(.digest(digest, chunk.map(\.pending)), to: channel)
+            report.add(outcome, alerts: chunk.count)
+            guard case .delivered = outcome, chunk.count == Self.digestLimit else { break }
         }
         return report
     }
 
     // MARK: Giving up
 
-    private func giveUp(_ pending: PendingDelivery, on channel: any AlertChannel, reason: String, metadata: Logger.Metadata) -> Attempt {
-        let alert = pending.alert
+    /// Dead-letters the alert when more than `max_age` has passed since `start` (when it was
+    /// detected, or the digest time that held it), telling the other channels; nil when it may
+    /// still go. A `delivery_failed` notice is dead-lettered without telling anyone.
+    private func deadLetterIfTooOld(_ pending: PendingDelivery, agedFrom start: Date, on channel: any AlertChannel) -> Outcome? {
         let date = now()
+        guard date.timeIntervalSince(start) > configuration.delivery.maxAge.seconds else { return nil }
+        let alert = pending.alert
+        let reason = pending.lastError ?? "not delivered within max_age"
+        let metadata = Message.metadata(of: pending, channel: channel.id)
         let notice = Alert(
             source: alert.source, event: .deliveryFailed,
             title: "Alert could not be delivered to \(channel.id) after \(pending.attempts) attempts: \(alert.title)",
@@ -368,7 +350,7 @@ public struct Deliverer: Sendable {
             }
         } catch {
             logger.error("cannot dead-letter the alert", metadata: metadata.merging(["error": "\(error)"]) { $1 })
-            return .failed(pausesChannel: false, next: date)
+            return .failed(pausesChannel: false)
         }
         logger.error("alert dead-lettered", metadata: metadata.merging(["error": "\(reason)"]) { $1 })
         return .dead

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import ReportWatchCore
 import ReportWatchStore
@@ -120,7 +121,11 @@ struct SourceFaultTests {
         }
         let mode = Mode()
         let tls = fault == .tlsFailure ? try TLSTestServer() : nil
-        let server = try RawHTTPServer(handler: Self.handler(mode: mode, target: target, tls: tls))
+        let server = try TestHTTPServer()
+        server.route(target.path) { _ in Self.answer(mode.current, target: target, tls: tls) }
+        server.set("/loop-a", response: .redirect(to: "/loop-b"))
+        server.set("/loop-b", response: .redirect(to: "/loop-a"))
+        server.start()
         defer { server.stop() }
         let world = try FaultWorld(sources: target.yaml.replacingOccurrences(of: "{{base}}", with: server.baseURL))
 
@@ -130,7 +135,7 @@ struct SourceFaultTests {
         #expect(baselineItems.count == 2, "\(name): baseline items \(baselineItems.keys.sorted())")
 
         mode.set(fault)
-        if fault == .connectionRefused { server.stop() }
+        if fault == .connectionRefused { server.stopListening() }
         var faultRuns: [ChildProcess.Outcome] = []
         for _ in 0..<3 {
             let run = try world.check(timeout: Self.passLimit + .seconds(30))
@@ -157,7 +162,7 @@ struct SourceFaultTests {
         #expect(duringOutage == [fault.event], "\(name): alerts during the outage \(duringOutage)")
 
         mode.set(nil)
-        if fault == .connectionRefused { try server.restart() }
+        if fault == .connectionRefused { try server.resumeListening() }
         var goodRuns: [ChildProcess.Outcome] = []
         for _ in 0..<2 {
             let run = try world.check()
@@ -183,83 +188,65 @@ struct SourceFaultTests {
     }
 
     /// The fault in force, switched by the test between passes.
-    final class Mode: @unchecked Sendable {
-        private let lock = NSLock()
-        private var fault: Fault?
-        func set(_ fault: Fault?) {
-            lock.lock()
-            self.fault = fault
-            lock.unlock()
-        }
-        var current: Fault? {
-            lock.lock()
-            defer { lock.unlock() }
-            return fault
-        }
+    final class Mode: Sendable {
+        private let fault = Mutex<Fault?>(nil)
+        func set(_ fault: Fault?) { self.fault.withLock { $0 = fault } }
+        var current: Fault? { fault.withLock { $0 } }
     }
 
-    static func handler(mode: Mode, target: FaultTarget, tls: TLSTestServer?) -> RawHTTPServer.Handler {
-        { path, send in
-            let good = Array(target.goodBody().utf8)
-            let type = ["Content-Type": target.contentType]
-            if path == "/robots.txt" {
-                return RawHTTPServer.answer(send, status: "404 Not Found", body: Array("no robots.txt\n".utf8))
+    /// What the source's page answers under `fault` (anything else is answered 404).
+    static func answer(_ fault: Fault?, target: FaultTarget, tls: TLSTestServer?) -> TestHTTPResponse {
+        let good = TestHTTPResponse.ok(target.goodBody(), contentType: target.contentType)
+        // The head of an answer whose framing the fault writes by hand.
+        let head = "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\n"
+        switch fault {
+        case nil, .connectionRefused:
+            return good
+        case .http429:
+            return .status(429, headers: ["Retry-After": "3600"])
+        case .dnsFailure:
+            return .redirect(to: "http://news.reportwatch.invalid\(target.path)")
+        case .tlsFailure:
+            return .redirect(to: "\(tls?.baseURL ?? "https://127.0.0.1:1")\(target.path)")
+        case .drip:
+            // The client's 2 s timeout ends it long before the page does.
+            return good.dripped(bytesPerSecond: 1)
+        case .truncatedBody:
+            return good.truncated(at: good.body.count / 2)
+        case .truncatedChunks:
+            let half = good.body.prefix(good.body.count / 2)
+            return .raw { connection in
+                _ = connection.send(head + "Transfer-Encoding: chunked\r\n\r\n" + String(half.count, radix: 16) + "\r\n")
+                    && connection.send(half) && connection.send("\r\n")
             }
-            if path == "/loop-a" { return RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "/loop-b"], body: []) }
-            if path == "/loop-b" { return RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "/loop-a"], body: []) }
-            guard path == target.path else {
-                return RawHTTPServer.answer(send, status: "404 Not Found", body: Array("not found\n".utf8))
+        case .javascriptShell:
+            return .ok(target.shell)
+        case .gzipBomb:
+            return .ok(bytes: bomb, contentType: target.contentType, headers: ["Content-Encoding": "gzip"])
+        case .gigabyteChunked:
+            return .raw { connection in
+                guard connection.send(head + "Transfer-Encoding: chunked\r\n\r\n") else { return }
+                sendLazily(bytes: 1 << 30, chunked: true, to: connection)
             }
-            switch mode.current {
-            case nil, .connectionRefused:
-                RawHTTPServer.answer(send, headers: type, body: good)
-            case .http429:
-                RawHTTPServer.answer(send, status: "429 Too Many Requests", headers: ["Retry-After": "3600"], body: Array("slow down\n".utf8))
-            case .dnsFailure:
-                RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "http://news.reportwatch.invalid\(target.path)"], body: [])
-            case .tlsFailure:
-                RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "\(tls?.baseURL ?? "https://127.0.0.1:1")\(target.path)"], body: [])
-            case .drip:
-                guard RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nContent-Length: \(good.count)\r\n\r\n", send) else { return }
-                // One byte a second; the client's 2 s timeout ends it long before the page does.
-                for byte in good.prefix(60) {
-                    guard [byte].withUnsafeBytes({ send($0) }) else { return }
-                    sleep(1)
-                }
-            case .truncatedBody:
-                _ = RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nContent-Length: \(good.count)\r\n\r\n", send)
-                _ = good.prefix(good.count / 2).withUnsafeBytes { send($0) }
-            case .truncatedChunks:
-                let half = good.prefix(good.count / 2)
-                _ = RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nTransfer-Encoding: chunked\r\n\r\n"
-                    + String(half.count, radix: 16) + "\r\n", send)
-                _ = half.withUnsafeBytes { send($0) }
-                _ = RawHTTPServer.send("\r\n", send)
-            case .javascriptShell:
-                RawHTTPServer.answer(send, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array(target.shell.utf8))
-            case .gzipBomb:
-                RawHTTPServer.answer(send, headers: type.merging(["Content-Encoding": "gzip"]) { $1 }, body: bomb)
-            case .gigabyteChunked:
-                guard RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nTransfer-Encoding: chunked\r\n\r\n", send) else { return }
-                sendLazily(bytes: 1 << 30, chunked: true, send)
-            case .gigabyteDeclared:
-                guard RawHTTPServer.send("HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Type: \(target.contentType)\r\nContent-Length: \(1 << 30)\r\n\r\n", send) else { return }
-                sendLazily(bytes: 1 << 30, chunked: false, send)
-            case .redirectLoop:
-                RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "/loop-a"], body: [])
-            case .redirectToFile:
-                RawHTTPServer.answer(send, status: "302 Found", headers: ["Location": "file:///etc/passwd"], body: [])
-            case .retryAfterForever:
-                RawHTTPServer.answer(send, status: "503 Service Unavailable", headers: ["Retry-After": "9999999999"], body: Array("later\n".utf8))
-            case .entityExpansion:
-                RawHTTPServer.answer(send, headers: type, body: entityBomb)
+        case .gigabyteDeclared:
+            return .raw { connection in
+                guard connection.send(head + "Content-Length: \(1 << 30)\r\n\r\n") else { return }
+                sendLazily(bytes: 1 << 30, chunked: false, to: connection)
             }
+        case .redirectLoop:
+            return .redirect(to: "/loop-a")
+        case .redirectToFile:
+            return .redirect(to: "file:///etc/passwd")
+        case .retryAfterForever:
+            return .status(503, headers: ["Retry-After": "9999999999"])
+        case .entityExpansion:
+            return .ok(bytes: entityBomb, contentType: target.contentType)
         }
     }
 
     /// `bytes` of page-like filler in 64 KiB pieces, made as they are sent: the server never
     /// holds more than one piece, and stops as soon as the client hangs up.
-    static func sendLazily(bytes total: Int, chunked: Bool, _ send: (UnsafeRawBufferPointer) -> Bool) {
+    static func sendLazily(bytes total: Int, chunked: Bool, to connection: TestHTTPConnection) {
         let line = Array("<li class=\"filler\">All work and no play makes a very large page.</li>\n".utf8)
         var piece: [UInt8] = []
         while piece.count < 65_536 { piece += line }
@@ -267,12 +254,12 @@ struct SourceFaultTests {
         var remaining = total
         while remaining > 0 {
             let count = min(remaining, piece.count)
-            if chunked, !RawHTTPServer.send(String(count, radix: 16) + "\r\n", send) { return }
-            guard piece.prefix(count).withUnsafeBytes({ send($0) }) else { return }
-            if chunked, !RawHTTPServer.send("\r\n", send) { return }
+            if chunked, !connection.send(String(count, radix: 16) + "\r\n") { return }
+            guard connection.send(piece.prefix(count)) else { return }
+            if chunked, !connection.send("\r\n") { return }
             remaining -= count
         }
-        if chunked { _ = RawHTTPServer.send("0\r\n\r\n", send) }
+        if chunked { connection.send("0\r\n\r\n") }
     }
 }
 

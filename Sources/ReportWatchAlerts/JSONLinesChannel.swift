@@ -24,6 +24,12 @@ public struct JSONLinesChannel: AlertChannel {
     public var deliversInBatches: Bool { true }
 
     public func deliver(batch alerts: [Alert], context: DeliveryContext) async throws(DeliveryError) -> String {
+        let appended = try append(alerts)
+        let skipped = alerts.count - appended.alerts
+        return "appended \(appended.bytes) bytes to \(path)" + (skipped > 0 ? " (\(skipped) already there)" : "")
+    }
+
+    private static func encode(_ alerts: [Alert]) throws(DeliveryError) -> [UInt8] {
         var lines: [UInt8] = []
         let encoder = Alert.jsonEncoder()
         for alert in alerts {
@@ -34,15 +40,17 @@ public struct JSONLinesChannel: AlertChannel {
             }
             lines.append(UInt8(ascii: "\n"))
         }
-        try append(lines)
-        return "appended \(lines.count) bytes to \(path)"
+        return lines
     }
 
     /// Appends whole lines or nothing. A write that stops part-way (a full disk) is cut back to
     /// where it began, so the retry starts on a line of its own and no alert of the batch is
     /// both kept and retried; a torn last line left by a process that died mid-write is cut
-    /// first. The lock keeps two processes (`check` from cron and the service) off each other.
-    private func append(_ bytes: [UInt8]) throws(DeliveryError) {
+    /// first. An alert already among the file's last lines is not written again: a process
+    /// killed after its write and before the store marked the batch delivered sends the batch
+    /// again, and the file still holds each alert once. The lock keeps two processes (`check`
+    /// from cron and the service) off each other.
+    private func append(_ alerts: [Alert]) throws(DeliveryError) -> (alerts: Int, bytes: Int) {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -57,6 +65,9 @@ public struct JSONLinesChannel: AlertChannel {
             while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
         }
         let start = regular ? try Self.endOfLastWholeLine(fd, path: path) : -1
+        let present = start > 0 ? try Self.alertIDs(endingAt: start, path: path) : []
+        let fresh = alerts.filter { !present.contains($0.id) }
+        let bytes = try Self.encode(fresh)
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer -> Int in
@@ -76,6 +87,36 @@ public struct JSONLinesChannel: AlertChannel {
             if start >= 0 { _ = ftruncate(fd, start) }
             throw failure
         }
+        return (fresh.count, bytes.count)
+    }
+
+    /// How many of the file's last lines ``alertIDs(endingAt:path:)`` reads: more than the
+    /// largest batch the deliverer sends (50), so a whole batch written before a kill is found.
+    static let recentLines = 64
+
+    /// The ids of the alerts on the last ``recentLines`` lines before `end` (a line's end).
+    private static func alertIDs(endingAt end: off_t, path: String) throws(DeliveryError) -> Set<String> {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw DeliveryError.system("cannot read \(path)") }
+        defer { close(fd) }
+        var tail: [UInt8] = []
+        var from = end
+        var newlines = 0
+        // Read backwards until the line before the last `recentLines` begins (or the file does).
+        while from > 0, newlines <= recentLines {
+            let start = max(0, from - 65_536)
+            var chunk = [UInt8](repeating: 0, count: Int(from - start))
+            let read = chunk.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, start) }
+            guard read == chunk.count else { throw DeliveryError.system("cannot read \(path)") }
+            newlines += chunk.lazy.filter { $0 == UInt8(ascii: "\n") }.count
+            tail = chunk + tail
+            from = start
+        }
+        struct Identified: Decodable { let id: String }
+        let decoder = JSONDecoder()
+        return Set(tail.split(separator: UInt8(ascii: "\n")).suffix(recentLines).compactMap {
+            try? decoder.decode(Identified.self, from: Data($0)).id
+        })
     }
 
     /// The file's length once any torn last line is cut off: just after its last newline.

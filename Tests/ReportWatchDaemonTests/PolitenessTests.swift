@@ -115,20 +115,4 @@ struct PolitenessTests {
         await harness.check()
         #expect(harness.server.requests(forPath: "/robots.txt").count == 1)
     }
-
-    @Test func robotsRulesFollowRFC9309() {
-        let rules = RobotsRules(parsing: """
-            # comment
-            User-agent: *
-            Disallow: /search/all*
-            Disallow: /*.pdf$
-            Allow: /search/all-about
-            """, agent: "reportwatch")
-        #expect(!rules.allows("/search/all?q=x"))
-        #expect(rules.allows("/search/all-about"))
-        #expect(!rules.allows("/files/report.pdf"))
-        #expect(rules.allows("/files/report.pdf?download=1"))
-        #expect(rules.allows("/government/publications"))
-        #expect(RobotsRules(parsing: "User-agent: *\nDisallow:\n", agent: "reportwatch").allows("/anything"))
-    }
 }

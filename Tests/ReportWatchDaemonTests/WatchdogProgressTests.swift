@@ -51,7 +51,7 @@ struct WatchdogProgressTests {
         // Ten reports, 0.8 s each: a pass of 8 s and more, past the 6 s the budget gives one
         // source with a 2 s timeout ((timeout + gap) × (1 + 2)).
         try serveManyReports(harness.server, count: 10, delay: .milliseconds(800))
-        let scheduler = SchedulerService(runtime: harness.runtime, clock: ContinuousClock(), minimumBudget: .milliseconds(100))
+        let scheduler = SchedulerService(runtime: harness.runtime, minimumBudget: .milliseconds(100))
         let started = ContinuousClock.now
         let loop = Task { try await scheduler.run() }
         defer { loop.cancel() }

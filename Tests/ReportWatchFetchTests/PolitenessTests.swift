@@ -1,28 +1,8 @@
 import Foundation
 import ReportWatchCore
-import Synchronization
 import Testing
 @testable import ReportWatchFetch
 import ReportWatchTestSupport
-
-/// When, on the test's clock, each request to a path arrived.
-final class ClockStamps: Sendable {
-    private let stamps = Mutex<[(path: String, at: Duration)]>([])
-
-    /// Serves `response` at `path`, noting the clock's time of each request.
-    func serve(_ server: TestHTTPServer, _ path: String, clock: ManualClock, _ response: TestHTTPResponse = .status(200)) {
-        server.route(path) { [self] request in
-            stamps.withLock { $0.append((request.pathWithoutQuery, clock.elapsed)) }
-            return response
-        }
-    }
-
-    func times(_ path: String) -> [Duration] {
-        stamps.withLock { $0.filter { $0.path == path }.map(\.at) }
-    }
-
-    var all: [Duration] { stamps.withLock { $0.map(\.at) } }
-}
 
 /// Invariant 4 on the fetcher itself, with time under the test's control: a gap or a
 /// Retry-After of minutes takes milliseconds, and the waits are exact.

@@ -122,7 +122,10 @@ let package = Package(
         .testTarget(name: "ReportWatchAlertsTests", dependencies: ["ReportWatchAlerts", "ReportWatchTestSupport"], exclude: ["peers"]),
         .testTarget(
             name: "ReportWatchDaemonTests",
-            dependencies: ["ReportWatchDaemon", "ReportWatchTestSupport"],
+            dependencies: [
+                "ReportWatchDaemon", "ReportWatchTestSupport",
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
             exclude: ["ExpectedFindings"]
         ),
     ]

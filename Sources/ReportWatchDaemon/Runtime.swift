@@ -21,29 +21,32 @@ public final class Runtime: Sendable {
     let robots: RobotsCache
     /// Moved by every finished request and every document read, for the watchdog.
     public let progress: CheckProgress
+    /// The one clock of the checks, the host gate, robots.txt, delivery and the scheduler.
+    public let clock: any ServiceClock
     /// Each source's host, as the host gate keys it, parsed once per configuration.
     private let hosts: [String: String]
 
-    public convenience init(configuration: Configuration, logger: Logger, now: @escaping @Sendable () -> Date = Date.init) throws {
+    public convenience init(configuration: Configuration, logger: Logger, clock: any ServiceClock = SystemClock()) throws {
         let store = try Store.open(stateDirectory: configuration.stateDirectory)
         let client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
         do {
-            try self.init(configuration: configuration, logger: logger, store: store, client: client, gate: HostGate(),
-                          robots: RobotsCache(), metrics: Metrics(), progress: CheckProgress(), now: now)
+            try self.init(configuration: configuration, logger: logger, store: store, client: client, gate: HostGate(clock: clock),
+                          robots: RobotsCache(clock: clock), metrics: Metrics(), progress: CheckProgress(clock: clock), clock: clock)
         } catch {
             client.shutdown()
             throw error
         }
     }
 
-    /// A runtime for a new configuration that keeps this one's store, client and host gate.
-    convenience init(reloading configuration: Configuration, from previous: Runtime, now: @escaping @Sendable () -> Date) throws {
+    /// A runtime for a new configuration that keeps this one's store, client, host gate and clock.
+    convenience init(reloading configuration: Configuration, from previous: Runtime) throws {
         try self.init(configuration: configuration, logger: previous.logger, store: previous.store, client: previous.client,
-                      gate: previous.gate, robots: previous.robots, metrics: previous.metrics, progress: previous.progress, now: now)
+                      gate: previous.gate, robots: previous.robots, metrics: previous.metrics, progress: previous.progress,
+                      clock: previous.clock)
     }
 
     private init(configuration: Configuration, logger: Logger, store: Store, client: HTTPClient, gate: HostGate,
-                 robots: RobotsCache, metrics: Metrics, progress: CheckProgress, now: @escaping @Sendable () -> Date) throws {
+                 robots: RobotsCache, metrics: Metrics, progress: CheckProgress, clock: any ServiceClock) throws {
         self.configuration = configuration
         self.logger = logger
         self.store = store
@@ -52,9 +55,10 @@ public final class Runtime: Sendable {
         self.robots = robots
         self.metrics = metrics
         self.progress = progress
+        self.clock = clock
+        let now: @Sendable () -> Date = { clock.now }
         hosts = Dictionary(configuration.sources.map { ($0.id, Self.host(of: $0.url)) }, uniquingKeysWith: { first, _ in first })
-        let fetcher = PoliteFetcher(client: client, gate: gate, robots: robots, settings: configuration.http,
-                                    politeness: configuration.politeness, progress: progress)
+        let fetcher = PoliteFetcher(client: client, gate: gate, robots: robots, configuration: configuration, progress: progress)
         checker = SourceChecker(
             configuration: configuration, store: store, fetcher: fetcher, logger: logger, metrics: metrics, now: now)
         let context = ChannelContext(
@@ -191,7 +195,7 @@ public final class Runtime: Sendable {
     public static func testSource(_ source: SourceConfiguration, configuration: Configuration, logger: Logger) async throws -> SourceRead {
         let client = HTTPClient(userAgent: HTTPClient.userAgent(contact: configuration.contact))
         defer { client.shutdown() }
-        let fetcher = PoliteFetcher(client: client, gate: HostGate(), robots: RobotsCache(), settings: configuration.http, politeness: configuration.politeness)
+        let fetcher = PoliteFetcher(client: client, gate: HostGate(), robots: RobotsCache(), configuration: configuration)
         let response: HTTPResponse
         do {
             response = try await fetcher.fetch(source.url, politeness: source.politeness)

@@ -90,38 +90,4 @@ struct ConfigLimitTests {
         let configuration = try Configuration.parse(yaml: Self.config("interval", "30d").yaml, file: "reportwatch.yaml")
         #expect(configuration.sources.first?.interval == .seconds(30 * 86_400))
     }
-
-    /// The running service keeps its config when the new one has a huge interval.
-    @Test func sighupWithAHugeIntervalKeepsTheServiceAndItsConfig() async throws {
-        let server = try TestHTTPServer()
-        server.start()
-        defer { server.stop() }
-        server.set("/news", body: newsPage(twoReports))
-        let directory = try Fixtures.temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = try ServiceTests().writeConfig(directory, server: server)
-        let running = try ReportWatchBinary.start(["run", "--config", config])
-        defer { if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) } }
-        var deadline = ContinuousClock.now + .seconds(20)
-        while server.requests(forPath: "/news").isEmpty && ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        let good = try String(contentsOfFile: config, encoding: .utf8)
-        try good.replacingOccurrences(of: "interval: 10s", with: "interval: \(Self.huge)").write(toFile: config, atomically: true, encoding: .utf8)
-        kill(running.process.processIdentifier, SIGHUP)
-        try await Task.sleep(for: .milliseconds(800))
-        #expect(running.process.isRunning, "SIGHUP with a huge interval ended the service")
-        // Still checking on the old 10 s interval.
-        let before = server.requests(forPath: "/news").count
-        deadline = ContinuousClock.now + .seconds(25)
-        while server.requests(forPath: "/news").count == before && ContinuousClock.now < deadline && running.process.isRunning {
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect(server.requests(forPath: "/news").count > before, "the old config's checks stopped")
-        kill(running.process.processIdentifier, SIGTERM)
-        running.process.waitUntilExit()
-        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(running.process.terminationStatus == 0, "\(stderr.suffix(400))")
-        #expect(stderr.contains("config not reloaded: \(config):9:15: sources[0].interval: invalid duration '\(Self.huge)'"), "\(stderr.suffix(600))")
-    }
 }

@@ -6,26 +6,6 @@ import ReportWatchCore
 import ReportWatchStore
 import ReportWatchTestSupport
 
-/// Time that moves only when a test moves it.
-final class ManualClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var date: Date
-
-    init(_ date: Date) { self.date = date }
-
-    var now: Date {
-        lock.lock()
-        defer { lock.unlock() }
-        return date
-    }
-
-    func advance(_ seconds: TimeInterval) {
-        lock.lock()
-        date = date.addingTimeInterval(seconds)
-        lock.unlock()
-    }
-}
-
 /// A webhook receiver that checks every signature and answers from a script of responses.
 final class WebhookReceiver: @unchecked Sendable {
     struct Received {
@@ -122,8 +102,7 @@ final class DeliveryWorld: @unchecked Sendable {
             """
         configFile = directory.appendingPathComponent("reportwatch.yaml").path
         try yaml.write(toFile: configFile, atomically: true, encoding: .utf8)
-        let clock = self.clock
-        runtime = try Runtime(configuration: try Configuration.load(file: configFile), logger: logs.logger, now: { clock.now })
+        runtime = try Runtime(configuration: try Configuration.load(file: configFile), logger: logs.logger, clock: clock)
     }
 
     deinit {

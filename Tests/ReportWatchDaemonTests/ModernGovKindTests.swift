@@ -172,15 +172,44 @@ struct ModernGovKindTests {
         #expect(harness.server.requests(forPath: "/ieListDocuments.aspx").count == 2 * 15)
     }
 
+    /// Midday UTC on a day of 2026 (`month`, `day`).
+    static func noon(_ month: Int, _ day: Int) throws -> Date {
+        try #require(ISO8601DateFormatter().date(from: String(format: "2026-%02d-%02dT12:00:00Z", month, day)))
+    }
+
+    func meetingsAskedFor(_ server: TestHTTPServer) -> Set<String> {
+        Set(server.requests(forPath: "/ieListDocuments.aspx").compactMap { request in
+            request.query?.split(separator: "&").first { $0.hasPrefix("MId=") }.map { String($0.dropFirst(4)) }
+        })
+    }
+
     @Test func meetingPagesOutsideTheWindowAreNeverFetched() async throws {
-        // The default window (60 days back, 90 ahead of today, 27 Nov 2026) holds none of them.
-        let harness = try Harness(sources: Kingston.source(keywords: ["children"], window: nil))
+        // The default window (60 days back, 90 ahead of 27 Nov 2026) holds none of them.
+        let clock = ManualClock(try Self.noon(11, 27))
+        let harness = try Harness(sources: Kingston.source(keywords: ["children"], window: nil), clock: clock)
         try Kingston().serve(on: harness.server)
         await harness.check()
         await harness.check()
         #expect(harness.server.requests(forPath: "/ieListDocuments.aspx").isEmpty)
         #expect(try harness.items("kingston").count == 15)
         #expect(try harness.deliveredAlerts().isEmpty)
+    }
+
+    /// The window is judged on the service's clock: as it moves, meetings come into the window
+    /// and leave it.
+    @Test func theWindowMovesWithTheClock() async throws {
+        let clock = ManualClock(try Self.noon(1, 1))
+        let harness = try Harness(sources: Kingston.source(keywords: ["children"], window: nil), clock: clock)
+        try Kingston().serve(on: harness.server)
+        await harness.check()
+        // 2 Nov 2025 to 1 Apr 2026: 18 Nov and 4 Dec 2025, 15 and 29 Jan and 3 Mar 2026.
+        #expect(meetingsAskedFor(harness.server) == ["10220", "10161", "10221", "10162", "10163"])
+        harness.server.resetRequests()
+        clock.advance(by: .seconds(120 * 86_400))
+        await harness.check()
+        // 2 Mar to 30 Jul 2026: 3 Mar and 15 Jun 2026.
+        #expect(meetingsAskedFor(harness.server) == ["10163", "10337"])
+        #expect(try harness.items("kingston")["meeting:10220"] != nil, "a meeting that left the window stays listed")
     }
 
     @Test func aNewMeetingGivesOneAddedAlertNamingItsMatchingItems() async throws {

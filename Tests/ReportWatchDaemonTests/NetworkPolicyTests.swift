@@ -64,8 +64,7 @@ struct NetworkPolicyTests {
         let configuration = harness.configuration
         let client = HTTPClient(userAgent: "reportwatch-tests")
         defer { client.shutdown() }
-        let fetcher = PoliteFetcher(client: client, gate: HostGate(), robots: RobotsCache(), settings: configuration.http,
-                                    politeness: configuration.politeness)
+        let fetcher = PoliteFetcher(client: client, gate: HostGate(), robots: RobotsCache(), configuration: configuration)
         let context = SourceContext(
             fetcher: fetcher, source: try #require(configuration.source("news")), stateDirectory: configuration.stateDirectory,
             logger: harness.logs.logger, previousItems: [:], isBaseline: true, storedDocuments: [:])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ReportWatchDaemon
 import ReportWatchCore
+import ReportWatchFetch
 import ReportWatchTestSupport
 
 /// A server's Retry-After moves a source's next check, within reason: it is capped as the host
@@ -41,12 +42,4 @@ struct RetryAfterTests {
         #expect(try harness.deliveredAlerts().isEmpty)
     }
 
-    @Test func theParserCapsSecondsAndDates() {
-        #expect(RetryAfter.parse("120") == .seconds(120))
-        #expect(RetryAfter.parse("9999999999") == RetryAfter.ceiling)
-        #expect(RetryAfter.parse("Fri, 31 Dec 9999 23:59:59 GMT") == RetryAfter.ceiling)
-        #expect(RetryAfter.parse("99999999999999999999999") == RetryAfter.ceiling)
-        #expect(RetryAfter.parse("-5") == nil)
-        #expect(RetryAfter.parse("soon") == nil)
-    }
 }

@@ -121,7 +121,7 @@ struct ModernGovCommitteeKind: SourceKind {
     }
 
     private func read(_ meetings: [ModernGovParser.Meeting], fromList: Bool, context: SourceContext) async -> SourceRead {
-        let now = Date()
+        let now = context.now
         let previous = context.previousItems
         let keywords = context.source.keywords
         let reader = ModernGovPaperReader(maxPages: papers.maxPages, maxBytes: papers.maxBytes)
@@ -263,7 +263,7 @@ struct ModernGovCommitteeKind: SourceKind {
             // The baseline alerts nothing, so its papers are not read (test-source reads them).
             if (!context.isBaseline && reading) || context.readsAllDocuments, let link = child.link {
                 let stored = context.storedDocuments[child.key]
-                let retrying = stored.map { ModernGovPaperReader.shouldRetry($0, at: reader.now()) } ?? false
+                let retrying = stored.map { ModernGovPaperReader.shouldRetry($0, at: context.now) } ?? false
                 if let stored, !retrying {
                     // Read by a check that did not finish, or given up on: not fetched again.
                     text = ModernGovPaperReader.storedText(stored)
@@ -283,7 +283,7 @@ struct ModernGovCommitteeKind: SourceKind {
                     }
                     // A failure that may pass: the paper stays out of the items, so it is still
                     // new, and tried again, at the next check (test-source shows it as it is).
-                    if paper.mayRetry, ModernGovPaperReader.shouldRetry(paper.document, at: reader.now()), !context.readsAllDocuments {
+                    if paper.mayRetry, ModernGovPaperReader.shouldRetry(paper.document, at: context.now), !context.readsAllDocuments {
                         withheld.insert(child.key)
                         continue
                     }

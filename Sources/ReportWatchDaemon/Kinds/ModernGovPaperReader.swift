@@ -13,7 +13,6 @@ import ReportWatchStore
 struct ModernGovPaperReader: Sendable {
     var maxPages: Int
     var maxBytes: Int
-    var now: @Sendable () -> Date = Date.init
 
     /// Prefixes of `StoredDocument.error`.
     static let notFetchedPrefix = "not fetched: "
@@ -57,7 +56,7 @@ struct ModernGovPaperReader: Sendable {
     }
 
     func read(key: String, url: String, context: SourceContext) async -> Paper {
-        var document = StoredDocument(key: key, url: url, fetchedAt: now())
+        var document = StoredDocument(key: key, url: url, fetchedAt: context.now)
         let response: HTTPResponse
         do {
             response = try await context.fetch(url, maxBodyBytes: maxBytes)

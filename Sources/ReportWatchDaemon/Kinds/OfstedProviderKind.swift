@@ -95,7 +95,7 @@ struct OfstedProviderKind: SourceKind {
     /// The reports not yet stored (or whose fetch failed long enough ago), newest first, at most
     /// `documentsPerPass` of them, one after another through the source's politeness.
     private func readDocuments(_ reports: [OfstedProviderPage.Report], context: SourceContext) async -> [StoredDocument] {
-        let now = reader.now()
+        let now = context.now
         let wanted = reports.enumerated().filter { _, report in
             guard let stored = context.storedDocuments[report.fileID] else { return true }
             return OfstedReportReader.shouldRefetch(stored, at: now)

@@ -20,7 +20,6 @@ struct OfstedReportReader: Sendable {
     static let refetchAfter: TimeInterval = 6 * 3600
 
     var extractor = PDFTextExtractor(lastPage: OfstedReportParser.pagesNeeded)
-    var now: @Sendable () -> Date = Date.init
 
     /// The directory the kept copies go in.
     static func reportsDirectory(stateDirectory: String) -> String {
@@ -45,7 +44,7 @@ struct OfstedReportReader: Sendable {
     }
 
     private func fetchAndRead(key: String, url: String, published: Date?, context: SourceContext) async -> StoredDocument {
-        var document = StoredDocument(key: key, url: url, published: published, fetchedAt: now())
+        var document = StoredDocument(key: key, url: url, published: published, fetchedAt: context.now)
         let response: HTTPResponse
         do {
             response = try await context.fetch(url)

@@ -1,3 +1,4 @@
+import ReportWatchCore
 import Synchronization
 
 /// When a check last made progress (a request finished, a document was read), for the
@@ -6,12 +7,16 @@ import Synchronization
 /// healthy while this keeps moving. One per process: a reload keeps it.
 public final class CheckProgress: Sendable {
     private let last = Mutex<ContinuousClock.Instant?>(nil)
+    private let clock: any ServiceClock
 
-    public init() {}
+    public init(clock: any ServiceClock = SystemClock()) {
+        self.clock = clock
+    }
 
     /// Records that a check has just moved forward.
     public func note() {
-        last.withLock { $0 = .now }
+        let now = clock.instant
+        last.withLock { $0 = now }
     }
 
     /// The last time ``note()`` was called, if ever.

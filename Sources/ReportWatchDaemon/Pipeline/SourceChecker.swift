@@ -76,7 +76,7 @@ public struct SourceChecker: Sendable {
             return await readParts(source, previous: previous, isBaseline: isBaseline)
         }
         guard response.isSuccess else {
-            let retryAfter = response.header("Retry-After").flatMap(RetryAfter.parse)
+            let retryAfter = response.header("Retry-After").flatMap { RetryAfter.parse($0, now: now()) }
             return .failed(SourceFailure(.httpStatus, "HTTP \(response.status)"), retryAfter: retryAfter)
         }
         let page = Page(url: response.url, status: response.status, contentType: response.header("Content-Type"), body: response.body)
@@ -230,27 +230,5 @@ public struct SourceChecker: Sendable {
         seconds *= 1 + Double.random(in: -source.jitter...source.jitter)
         if let retryAfter { seconds = max(seconds, retryAfter.seconds) }
         return date.addingTimeInterval(seconds)
-    }
-}
-
-/// `Retry-After`: delta-seconds or an HTTP date, at most ``ceiling``.
-enum RetryAfter {
-    /// The longest a server may hold a source or host, so a hostile or broken header cannot
-    /// stall it for ever; the host gate holds for the same time.
-    static let ceiling: Duration = .seconds(6 * 3600)
-
-    static func parse(_ value: String) -> Duration? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
-            // Too many digits for an Int is still a number of seconds: the longest wait.
-            guard let seconds = Int(trimmed) else { return ceiling }
-            return min(.seconds(seconds), ceiling)
-        }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: trimmed) else { return nil }
-        return .seconds(min(max(0, date.timeIntervalSinceNow), ceiling.seconds))
     }
 }

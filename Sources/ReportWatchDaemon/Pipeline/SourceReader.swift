@@ -83,8 +83,12 @@ public struct SourceContext: Sendable {
     /// of work that is not a request (a document read, a page parsed): requests report
     /// themselves. A check that reads many documents is then never taken for a stuck one.
     public func reportProgress() {
-        fetcher.progress?.note()
+        fetcher.noteProgress()
     }
+
+    /// The wall-clock date now, on the service's clock: what is "recent" or "upcoming" is
+    /// judged by it.
+    public var now: Date { fetcher.clock.now }
 
     /// Stores a document this check has read now, rather than with the check's items at its
     /// end, so a check cut short (a restart, the watchdog) finds it in ``storedDocuments`` next

@@ -10,13 +10,13 @@ public enum ReportWatchService {
                            notifier: SystemdNotifier = SystemdNotifier()) async throws {
         let runtime = try Runtime(configuration: configuration, logger: logger)
         defer { runtime.shutdown() }
-        let scheduler = SchedulerService(runtime: runtime, clock: ContinuousClock(), onPass: { runtime in
+        let scheduler = SchedulerService(runtime: runtime, onPass: { runtime in
             // The summary reads every source's state: only when systemd is listening.
             if notifier.isEnabled { notifier.status(StatusLine.summary(runtime)) }
         })
         let reloader = ReloadService(scheduler: scheduler, file: configuration.file, logger: logger, notifier: notifier)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: scheduler), .init(service: reloader)]
-        if notifier.isEnabled, let interval = WatchdogService<ContinuousClock>.interval(environment: ProcessInfo.processInfo.environment) {
+        if notifier.isEnabled, let interval = WatchdogService.interval(environment: ProcessInfo.processInfo.environment) {
             services.append(.init(service: WatchdogService(scheduler: scheduler, notifier: notifier, interval: interval)))
         }
         let group = ServiceGroup(configuration: .init(
@@ -37,8 +37,8 @@ public enum ReportWatchService {
 
 /// Re-reads the config on SIGHUP. A valid one replaces the running one without losing state; an
 /// invalid one is logged with its file, line and key, and the old one stays.
-struct ReloadService<C: Clock>: Service where C.Duration == Duration {
-    let scheduler: SchedulerService<C>
+struct ReloadService: Service {
+    let scheduler: SchedulerService
     let file: String
     let logger: Logger
     let notifier: SystemdNotifier
@@ -47,22 +47,27 @@ struct ReloadService<C: Clock>: Service where C.Duration == Duration {
         let signals = await UnixSignalsSequence(trapping: .sighup)
         await cancelWhenGracefulShutdown {
             for await _ in signals {
-                notifier.reloading()
-                do {
-                    let configuration = try Configuration.load(file: file)
-                    try await scheduler.reload(configuration)
-                } catch let error as ConfigErrors {
-                    for problem in error.errors {
-                        logger.error("config not reloaded: \(problem.description)", metadata: [
-                            "config.file": "\(problem.file)", "config.line": "\(problem.line ?? 0)", "config.key": "\(problem.key ?? "")",
-                        ])
-                    }
-                } catch {
-                    logger.error("config not reloaded: \(error)", metadata: ["config.file": "\(file)"])
-                }
-                notifier.ready(status: StatusLine.summary(await scheduler.currentRuntime))
+                await reload()
             }
         }
+    }
+
+    /// One reload, as SIGHUP asks for it.
+    func reload() async {
+        notifier.reloading()
+        do {
+            let configuration = try Configuration.load(file: file)
+            try await scheduler.reload(configuration)
+        } catch let error as ConfigErrors {
+            for problem in error.errors {
+                logger.error("config not reloaded: \(problem.description)", metadata: [
+                    "config.file": "\(problem.file)", "config.line": "\(problem.line ?? 0)", "config.key": "\(problem.key ?? "")",
+                ])
+            }
+        } catch {
+            logger.error("config not reloaded: \(error)", metadata: ["config.file": "\(file)"])
+        }
+        notifier.ready(status: StatusLine.summary(await scheduler.currentRuntime))
     }
 }
 

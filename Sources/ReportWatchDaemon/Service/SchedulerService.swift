@@ -5,11 +5,12 @@ import ReportWatchStore
 import ServiceLifecycle
 
 /// The `run` loop: checks each source when it falls due, delivers what is due, and sleeps
-/// until the next thing to do. Sleeping uses the injected clock.
-public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
+/// until the next thing to do. What is due, the sleeps and the watchdog's budgets all go by the
+/// runtime's clock.
+public actor SchedulerService: Service {
     private var runtime: Runtime
-    private let clock: C
-    private let now: @Sendable () -> Date
+    /// The runtime's clock, which a reload keeps.
+    nonisolated let clock: any ServiceClock
     private var sleeper: Task<Void, Never>?
     private var spreadDone = false
     /// When each source is next due, kept in memory so that a wake costs nothing per source:
@@ -26,17 +27,17 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     static var metricsInterval: Duration { .seconds(2) }
     /// Until when the loop counts as making progress, for the watchdog: while it sleeps, until
     /// shortly after it should wake; while it checks, until a check should long have ended.
-    private var aliveUntil: ContinuousClock.Instant = .now + .seconds(120)
+    private var aliveUntil: ContinuousClock.Instant
     /// Called after every pass, for sd_notify STATUS.
     private let onPass: @Sendable (Runtime) async -> Void
     /// The least time a pass, or a stretch of a pass without progress, counts as alive.
     private let minimumBudget: Duration
 
-    public init(runtime: Runtime, clock: C, now: @escaping @Sendable () -> Date = Date.init,
-                minimumBudget: Duration = .seconds(120), onPass: @escaping @Sendable (Runtime) async -> Void = { _ in }) {
+    public init(runtime: Runtime, minimumBudget: Duration = .seconds(120),
+                onPass: @escaping @Sendable (Runtime) async -> Void = { _ in }) {
         self.runtime = runtime
-        self.clock = clock
-        self.now = now
+        clock = runtime.clock
+        aliveUntil = runtime.clock.instant + .seconds(120)
         self.minimumBudget = minimumBudget
         self.onPass = onPass
     }
@@ -47,7 +48,7 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     /// budget, or within a request's time of the last progress a check reported (a request
     /// finished, a document read), so a long pass that keeps moving is never killed.
     public var isMakingProgress: Bool {
-        let now = ContinuousClock.now
+        let now = clock.instant
         if now <= aliveUntil { return true }
         guard let last = runtime.progress.lastNoted else { return false }
         let configuration = runtime.configuration
@@ -59,7 +60,7 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     /// Applies a new configuration without losing state: new sources are checked when due,
     /// removed ones are no longer checked.
     public func reload(_ configuration: Configuration) throws {
-        runtime = try Runtime(reloading: configuration, from: runtime, now: now)
+        runtime = try Runtime(reloading: configuration, from: runtime)
         schedule = nil
         runtime.logger.notice("configuration reloaded", metadata: ["sources": "\(configuration.sources.count)"])
         interrupt()
@@ -97,18 +98,18 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
             let passEnd = Date()
             await runtime.deliverer.deliver()
             runtime.refreshSites(after: results, passEnd: passEnd)
-            if lastMetrics.map({ .now - $0 >= Self.metricsInterval }) ?? true {
+            if lastMetrics.map({ clock.instant - $0 >= Self.metricsInterval }) ?? true {
                 await runtime.writeMetrics()
-                lastMetrics = .now
+                lastMetrics = clock.instant
             }
             await onPass(runtime)
             // Freed pages go back to the system at most once a minute: trimming walks the heap.
-            if lastTrim.map({ .now - $0 >= .seconds(60) }) ?? true {
+            if lastTrim.map({ clock.instant - $0 >= .seconds(60) }) ?? true {
                 MemoryTuning.trim()
-                lastTrim = .now
+                lastTrim = clock.instant
             }
             let duration = timeUntilNextWork(runtime)
-            aliveUntil = .now + duration + .seconds(60)
+            aliveUntil = clock.instant + duration + .seconds(60)
             let sleeper = Task { [clock] in _ = try? await clock.sleep(for: duration) }
             self.sleeper = sleeper
             await withTaskCancellationHandler {
@@ -127,13 +128,13 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
         for source in due { perHost[runtime.host(of: source), default: 0] += 1 }
         let longestQueue = perHost.values.max() ?? 1
         let budget = (configuration.http.timeout + configuration.politeness.minGap) * (longestQueue + 2)
-        aliveUntil = .now + max(budget, minimumBudget)
+        aliveUntil = clock.instant + max(budget, minimumBudget)
     }
 
     /// After a restart, checks that fell due while the service was down are spread over each
     /// source's interval rather than all made at once. Sources never checked go first.
     private func spreadOverdueChecks(_ runtime: Runtime) {
-        let date = now()
+        let date = clock.now
         do {
             try runtime.store.write { transaction in
                 for source in runtime.configuration.sources {
@@ -152,7 +153,7 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
     /// is due at once.
     private func dueSources(_ runtime: Runtime) -> [SourceConfiguration] {
         let schedule = currentSchedule(runtime)
-        let horizon = now().addingTimeInterval(Self.lookahead)
+        let horizon = clock.now.addingTimeInterval(Self.lookahead)
         // By index, so that only the sources due are copied: `filter` copies every source it
         // looks at, a thousand on each wake.
         let sources = runtime.configuration.sources
@@ -186,14 +187,14 @@ public actor SchedulerService<C: Clock>: Service where C.Duration == Duration {
             if let next = byID[source.id]?.nextCheckAt {
                 schedule[source.id] = next
             } else {
-                schedule[source.id] = now().addingTimeInterval(min(source.interval.seconds, 60))
+                schedule[source.id] = clock.now.addingTimeInterval(min(source.interval.seconds, 60))
             }
         }
         self.schedule = schedule
     }
 
     private func timeUntilNextWork(_ runtime: Runtime) -> Duration {
-        let date = now()
+        let date = clock.now
         var next = currentSchedule(runtime).values.map { $0 ?? date }.min() ?? date.addingTimeInterval(60)
         if let delivery = runtime.deliverer.nextDue() { next = min(next, delivery) }
         let seconds = min(max(next.timeIntervalSince(date), 0.05), 300)

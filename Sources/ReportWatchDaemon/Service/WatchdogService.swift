@@ -1,10 +1,11 @@
 import Foundation
+import ReportWatchCore
 import ServiceLifecycle
 
 /// Sends `WATCHDOG=1` at half the interval systemd asked for (`WATCHDOG_USEC`), but only while
 /// the scheduler is making progress: a stuck loop stops the pings and systemd restarts us.
-struct WatchdogService<C: Clock>: Service where C.Duration == Duration {
-    let scheduler: SchedulerService<C>
+struct WatchdogService: Service {
+    let scheduler: SchedulerService
     let notifier: SystemdNotifier
     let interval: Duration
 
@@ -22,7 +23,7 @@ struct WatchdogService<C: Clock>: Service where C.Duration == Duration {
                     notifier.watchdog()
                 }
                 do {
-                    try await Task.sleep(for: interval / 2)
+                    try await scheduler.clock.sleep(for: interval / 2)
                 } catch {
                     return
                 }

@@ -15,9 +15,10 @@ final class Harness: @unchecked Sendable {
     private(set) var runtime: Runtime
 
     /// `sourcesYAML` is the `sources:` list, with `{{base}}` standing for the server's URL.
-    /// Politeness is off (loopback) unless the YAML sets it.
+    /// Politeness is off (loopback) unless the YAML sets it. Time is the real clock's unless
+    /// the test brings its own.
     init(sources sourcesYAML: String, channels channelsYAML: String? = nil, extra: String = "",
-         politeness: String = "{min_gap: 0s, max_per_host: 4}") throws {
+         politeness: String = "{min_gap: 0s, max_per_host: 4}", clock: any ServiceClock = SystemClock()) throws {
         server = try TestHTTPServer()
         server.start()
         directory = try Fixtures.temporaryDirectory()
@@ -40,7 +41,7 @@ final class Harness: @unchecked Sendable {
         configFile = directory.appendingPathComponent("reportwatch.yaml").path
         try yaml.write(toFile: configFile, atomically: true, encoding: .utf8)
         let configuration = try Configuration.load(file: configFile)
-        runtime = try Runtime(configuration: configuration, logger: logs.logger)
+        runtime = try Runtime(configuration: configuration, logger: logs.logger, clock: clock)
     }
 
     deinit {

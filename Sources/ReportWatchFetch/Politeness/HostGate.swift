@@ -1,6 +1,8 @@
+import ReportWatchCore
+
 /// Per-host politeness: at most `maxPerHost` requests in flight to a host, and at least
-/// `minGap` between the starts of two requests to it.
-actor HostGate {
+/// `minGap` between the starts of two requests to it. One per process: a reload keeps it.
+public actor HostGate {
     private struct HostState {
         var inFlight = 0
         var nextStart: ContinuousClock.Instant?
@@ -8,10 +10,15 @@ actor HostGate {
     }
 
     private var hosts: [String: HostState] = [:]
-    private let clock = ContinuousClock()
+    /// The gaps and Retry-After holds are kept on this clock.
+    public nonisolated let clock: any ServiceClock
+
+    public init(clock: any ServiceClock = SystemClock()) {
+        self.clock = clock
+    }
 
     /// Waits for a slot and for the host's gap, then returns; call ``release(_:)`` after.
-    func acquire(_ host: String, politeness: Politeness) async throws {
+    func acquire(_ host: String, politeness: HostPoliteness) async throws {
         var state = hosts[host, default: HostState()]
         if state.inFlight >= politeness.maxPerHost {
             hosts[host] = state
@@ -23,7 +30,7 @@ actor HostGate {
         } else {
             state.inFlight += 1
         }
-        let now = clock.now
+        let now = clock.instant
         let start = max(now, state.nextStart ?? now)
         state.nextStart = start + politeness.minGap
         hosts[host] = state
@@ -40,7 +47,7 @@ actor HostGate {
     /// A server asked us to wait (Retry-After): no request to the host starts before then.
     func hold(_ host: String, for duration: Duration) {
         var state = hosts[host, default: HostState()]
-        let until = clock.now + duration
+        let until = clock.instant + duration
         state.nextStart = max(state.nextStart ?? until, until)
         hosts[host] = state
     }
@@ -55,5 +62,17 @@ actor HostGate {
             hosts[host] = state
             next.resume()
         }
+    }
+}
+
+/// How gently to treat a host: the least time between the starts of two requests to it, and
+/// the most requests in flight to it at once.
+public struct HostPoliteness: Sendable, Hashable {
+    public var minGap: Duration
+    public var maxPerHost: Int
+
+    public init(minGap: Duration, maxPerHost: Int) {
+        self.minGap = minGap
+        self.maxPerHost = maxPerHost
     }
 }

@@ -1,8 +1,8 @@
 import Foundation
-import ReportWatchFetch
+import ReportWatchCore
 
-/// robots.txt per origin, fetched politely and kept for a day.
-actor RobotsCache {
+/// robots.txt per origin, fetched politely and kept for a day. One per process: a reload keeps it.
+public actor RobotsCache {
     enum Verdict: Sendable, Hashable {
         case allowed
         case disallowed(String)
@@ -10,40 +10,34 @@ actor RobotsCache {
 
     private struct Entry {
         var rules: RobotsRules
-        var expires: Date
+        var expires: ContinuousClock.Instant
     }
 
     private var entries: [String: Entry] = [:]
-    private var inFlight: [String: Task<(rules: RobotsRules, keepFor: TimeInterval?), Never>] = [:]
+    private var inFlight: [String: Task<(rules: RobotsRules, keepFor: Duration?), Never>] = [:]
     private let agent = "reportwatch"
-    private let lifetime: TimeInterval = 86_400
+    private let lifetime: Duration = .seconds(86_400)
+    /// Each file is kept for its lifetime on this clock.
+    private let clock: any ServiceClock
 
-    /// Whether the URL may be fetched. `fetchRobots` fetches a robots.txt URL (through the
-    /// host gate, like any other request).
-    func verdict(for url: String, fetchRobots: @escaping @Sendable (String) async throws -> HTTPResponse) async -> Verdict {
-        guard let (origin, path) = target(of: url) else { return .allowed }
-        let rules = await rules(for: origin, fetchRobots: fetchRobots)
-        return rules.allows(path) ? .allowed : .disallowed("\(origin)/robots.txt disallows \(path)")
+    public init(clock: any ServiceClock = SystemClock()) {
+        self.clock = clock
     }
 
-    /// The origin whose robots.txt applies to the URL, and the path and query it judges.
-    /// Remembered per URL: the same sources' URLs come back every pass.
-    private func target(of url: String) -> (origin: String, path: String)? {
-        if let known = targets[url] { return known }
-        let parsed = URLTarget.parse(url).map { ($0.origin, $0.pathAndQuery) }
-        if targets.count >= 20_000 { targets.removeAll(keepingCapacity: true) }
-        targets[url] = .some(parsed)
-        return parsed
+    /// Whether the URL with these parts may be fetched (one without a host is not judged).
+    /// `fetchRobots` fetches a robots.txt URL (through the host gate, like any other request).
+    func verdict(for url: URLParts?, fetchRobots: @escaping @Sendable (String) async throws -> HTTPResponse) async -> Verdict {
+        guard let url else { return .allowed }
+        let rules = await rules(for: url.origin, fetchRobots: fetchRobots)
+        return rules.allows(url.pathAndQuery) ? .allowed : .disallowed("\(url.origin)/robots.txt disallows \(url.pathAndQuery)")
     }
-
-    private var targets: [String: (origin: String, path: String)?] = [:]
 
     private func rules(for origin: String, fetchRobots: @escaping @Sendable (String) async throws -> HTTPResponse) async -> RobotsRules {
-        if let entry = entries[origin], entry.expires > Date() { return entry.rules }
+        if let entry = entries[origin], entry.expires > clock.instant { return entry.rules }
         if let task = inFlight[origin] { return await task.value.rules }
         let agent = self.agent
         let lifetime = self.lifetime
-        let task = Task { () -> (rules: RobotsRules, keepFor: TimeInterval?) in
+        let task = Task { () -> (rules: RobotsRules, keepFor: Duration?) in
             do {
                 let response = try await fetchRobots("\(origin)/robots.txt")
                 switch response.status {
@@ -61,7 +55,7 @@ actor RobotsCache {
                     return (.allowAll, lifetime)
                 default:
                     // RFC 9309: an unreachable robots.txt (5xx) disallows everything, for now.
-                    return (.disallowAll, 600)
+                    return (.disallowAll, .seconds(600))
                 }
             } catch {
                 // No answer at all: the site itself is probably down, and the fetch that follows
@@ -73,7 +67,7 @@ actor RobotsCache {
         let result = await task.value
         inFlight[origin] = nil
         if let keepFor = result.keepFor {
-            entries[origin] = Entry(rules: result.rules, expires: Date().addingTimeInterval(keepFor))
+            entries[origin] = Entry(rules: result.rules, expires: clock.instant + keepFor)
         }
         return result.rules
     }

@@ -24,7 +24,6 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -71,7 +70,6 @@ let package = Package(
         .target(
             name: "ReportWatchDaemon",
             dependencies: [
-                "CMalloc",
                 "ReportWatchCore",
                 "ReportWatchFetch",
                 "ReportWatchExtract",

@@ -24,7 +24,6 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .systemLibrary(name: "CMalloc"),
         .systemLibrary(
             name: "CLibXML2",
             pkgConfig: "libxml-2.0",
@@ -71,7 +70,6 @@ let package = Package(
         .target(
             name: "ReportWatchDaemon",
             dependencies: [
-                "CMalloc",
                 "ReportWatchCore",
                 "ReportWatchFetch",
                 "ReportWatchExtract",
@@ -80,8 +78,6 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                // For its libyaml (`CYaml`): the config is composed from libyaml's events
-                // (`YAMLNode`), without Yams' node tree.
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

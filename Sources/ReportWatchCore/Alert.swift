@@ -51,20 +51,9 @@ public struct Alert: Sendable, Hashable, Codable {
         self.comparisons = comparisons
     }
 
-    /// A fresh, unique alert id: a random (version 4) UUID.
-    ///
-    /// Its bytes come from the standard generator (`getrandom`). Foundation's `UUID()` opens,
-    /// reads and closes `/dev/urandom` for each one.
+    /// A fresh, unique alert id: a random (version 4) UUID in lower case.
     public static func newID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        var bytes: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &bytes) { buffer in
-            buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
-            buffer.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
-        }
-        bytes.6 = (bytes.6 & 0x0F) | 0x40
-        bytes.8 = (bytes.8 & 0x3F) | 0x80
-        return UUID(uuid: bytes).uuidString.lowercased()
+        UUID().uuidString.lowercased()
     }
 
     enum CodingKeys: String, CodingKey {

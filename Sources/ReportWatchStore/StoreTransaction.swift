@@ -302,7 +302,7 @@ public struct StoreTransaction {
     static func detail(of change: Change) throws -> String? {
         switch change {
         case .added(let item), .removed(let item):
-            return FieldsCodec.encode(item.fields)
+            return try FieldsCodec.encode(item.fields)
         case .changed(_, _, let fields):
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

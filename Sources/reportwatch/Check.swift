@@ -11,7 +11,6 @@ struct Check: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        MemoryTuning.apply()
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
         let runtime = try Runtime(configuration: configuration, logger: logger)

@@ -13,7 +13,6 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
-        MemoryTuning.apply()
         let configuration = try options.loadConfiguration()
         let logger = options.makeLogger()
         try await ReportWatchService.run(configuration: configuration, logger: logger)

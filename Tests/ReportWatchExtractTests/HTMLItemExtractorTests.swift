@@ -104,6 +104,13 @@ struct CharsetTests {
         #expect(try title(body) == "Bad \u{FFFD}( then Café")
     }
 
+    @Test func undeclaredBytesThatAreNotUTF8ReadAsWindows1252() throws {
+        let body: [UInt8] = Array("<html><body><ul><li id='1'>Children".utf8) + [0x92] + Array("s services, caf".utf8) + [0xE9]
+            + Array(" and more text after it</li></ul></body></html>".utf8)
+        #expect(try title(body) == "Children’s services, café and more text after it")
+        #expect(try title(Array("<html><body><ul><li id='1'>Café ✓ 🎉</li></ul></body></html>".utf8)) == "Café ✓ 🎉")
+    }
+
     /// Parses on many threads at once give what one thread gives: libxml2 keeps per-thread
     /// state (errors, the dictionary) and compiled expressions are borrowed per evaluation.
     @Test func threadsExtractAtOnceAsOneThreadDoes() async throws {

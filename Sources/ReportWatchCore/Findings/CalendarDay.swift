@@ -20,49 +20,29 @@ public enum CalendarDay {
         return nil
     }
 
-    public static func isLeapYear(_ year: Int) -> Bool {
-        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-    }
-
-    public static func daysInMonth(year: Int, month: Int) -> Int {
-        switch month {
-        case 1, 3, 5, 7, 8, 10, 12: return 31
-        case 4, 6, 9, 11: return 30
-        case 2: return isLeapYear(year) ? 29 : 28
-        default: return 0
-        }
-    }
+    /// The Gregorian calendar in UTC: a day is its midnight there, wherever the process runs.
+    static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = .gmt
+        return calendar
+    }()
 
     /// The day at 00:00 UTC, or nil when it is not a real calendar day (or outside 1900–2999).
     public static func date(year: Int, month: Int, day: Int) -> Date? {
-        guard (1900...2999).contains(year), (1...12).contains(month),
-              day >= 1, day <= daysInMonth(year: year, month: month)
+        guard (1900...2999).contains(year), (1...12).contains(month), (1...31).contains(day),
+              let date = calendar.date(from: DateComponents(year: year, month: month, day: day))
         else { return nil }
-        // Days from 1970-01-01 (H. Hinnant's days_from_civil).
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        let days = era * 146_097 + doe - 719_468
-        return Date(timeIntervalSince1970: Double(days) * 86_400)
+        // The calendar rolls 30 February over into March: a real day reads back as given.
+        guard let back = components(of: date), back == (year, month, day) else { return nil }
+        return date
     }
 
     /// (year, month, day) of the UTC calendar day containing `date`.
     public static func components(of date: Date) -> (year: Int, month: Int, day: Int)? {
         let seconds = date.timeIntervalSince1970
         guard seconds.isFinite, abs(seconds) < 1e13 else { return nil }
-        let days = Int((seconds / 86_400).rounded(.down))
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let day = doy - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        let year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+        let parts = calendar.dateComponents([.year, .month, .day], from: date)
+        guard let year = parts.year, let month = parts.month, let day = parts.day else { return nil }
         return (year, month, day)
     }
 

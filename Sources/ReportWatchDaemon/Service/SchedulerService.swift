@@ -20,7 +20,6 @@ public actor SchedulerService: Service {
     /// Sources due within this much of a wake are checked in that wake: with jittered intervals
     /// a thousand sources would otherwise wake the loop a thousand times a round.
     static var lookahead: TimeInterval { 1 }
-    private var lastTrim: ContinuousClock.Instant?
     private var lastMetrics: ContinuousClock.Instant?
     /// The metrics file is rewritten after a pass, but not more often than this: rendering a
     /// thousand sources' counters takes milliseconds, and scrapers read it every 15 s or more.
@@ -103,11 +102,6 @@ public actor SchedulerService: Service {
                 lastMetrics = clock.instant
             }
             await onPass(runtime)
-            // Freed pages go back to the system at most once a minute: trimming walks the heap.
-            if lastTrim.map({ clock.instant - $0 >= .seconds(60) }) ?? true {
-                MemoryTuning.trim()
-                lastTrim = clock.instant
-            }
             let duration = timeUntilNextWork(runtime)
             aliveUntil = clock.instant + duration + .seconds(60)
             let sleeper = Task { [clock] in _ = try? await clock.sleep(for: duration) }

@@ -7,7 +7,7 @@ extension HTMLDocument {
         let hasUTF8BOM = bytes.starts(with: [0xEF, 0xBB, 0xBF])
         if hasUTF8BOM || declared == nil || declared == "utf-8" || declared == "utf8" {
             var body = hasUTF8BOM ? Array(bytes.dropFirst(3)) : bytes
-            if !isValidUTF8(body) {
+            if String(validating: body, as: UTF8.self) == nil {
                 if declared == nil && !hasUTF8BOM {
                     // Undeclared and not UTF-8: the web's de facto default for such pages.
                     return (bytes, "windows-1252")
@@ -21,52 +21,6 @@ extension HTMLDocument {
             return (bytes, "windows-1252")
         }
         return (bytes, declared)
-    }
-
-    /// Validates without building a String: pages are mostly ASCII, checked 32 bytes at a time.
-    static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBytes { raw in
-            let count = raw.count
-            var index = 0
-            while index < count {
-                if index + 32 <= count {
-                    let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                        | raw.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
-                        | raw.loadUnaligned(fromByteOffset: index + 16, as: UInt64.self)
-                        | raw.loadUnaligned(fromByteOffset: index + 24, as: UInt64.self)
-                    if word & 0x8080_8080_8080_8080 == 0 {
-                        index += 32
-                        continue
-                    }
-                }
-                if index + 8 <= count, raw.loadUnaligned(fromByteOffset: index, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
-                    index += 8
-                    continue
-                }
-                let byte = raw[index]
-                if byte < 0x80 { index += 1; continue }
-                let length: Int
-                var scalar: UInt32
-                switch byte {
-                case 0xC2...0xDF: length = 2; scalar = UInt32(byte & 0x1F)
-                case 0xE0...0xEF: length = 3; scalar = UInt32(byte & 0x0F)
-                case 0xF0...0xF4: length = 4; scalar = UInt32(byte & 0x07)
-                default: return false
-                }
-                guard index + length <= count else { return false }
-                for offset in 1..<length {
-                    let next = raw[index + offset]
-                    guard next & 0xC0 == 0x80 else { return false }
-                    scalar = scalar << 6 | UInt32(next & 0x3F)
-                }
-                // Overlong forms, surrogates and values past U+10FFFF are invalid.
-                if (length == 3 && (scalar < 0x800 || (0xD800...0xDFFF).contains(scalar))) || (length == 4 && (scalar < 0x10000 || scalar > 0x10FFFF)) {
-                    return false
-                }
-                index += length
-            }
-            return true
-        }
     }
 
     /// The charset a `<meta charset>` or `<meta http-equiv="Content-Type">` declares within the

@@ -316,8 +316,9 @@ struct DeliveryTests {
         let again = ContinuousClock.now
         await world.runtime.deliverer.deliver()
         let skipTime = ContinuousClock.now - again
-        #expect(skipTime < .seconds(2))
+        // Skipped, not tried: no second request, and less than the hook's 3 s timeout.
         #expect(receiver.received.count == 1)
+        #expect(skipTime < .seconds(3))
         print("measure: a pass with the channel paused took \(skipTime)")
     }
 

@@ -89,7 +89,9 @@ struct SchedulerTests {
     /// once the loop moves.
     @Test func theWatchdogPingsOnlyWhileTheLoopMakesProgress() async throws {
         let clock = ManualClock()
-        let harness = try Harness(sources: newsSource, clock: clock)
+        // The request's timeout is real time (libcurl's): long enough that the check stays stuck
+        // however slowly a loaded machine runs the test.
+        let harness = try Harness(sources: newsSource, http: "{connect_timeout: 2s, timeout: 60s}", clock: clock)
         let release = DispatchSemaphore(value: 0)
         harness.server.route("/news") { _ in
             release.wait()
@@ -110,12 +112,12 @@ struct SchedulerTests {
             }
             // The check hangs on /news; the watchdog pinged once and sleeps its 5 s.
             #expect(await eventually { !harness.server.requests(forPath: "/news").isEmpty && clock.sleepers.count == 1 && pings() == 1 })
-            // Within the pass's budget ((2 s timeout + 0 s gap) × 3 = 6 s): a ping.
+            // Within the pass's budget ((60 s timeout + 0 s gap) × 3 = 180 s): a ping.
             clock.advance(by: .seconds(5))
             #expect(await eventually { pings() == 2 && clock.sleepers.count == 1 })
-            // 75 s in: past the budget, and past the grace (2 s + 60 s) after the last request
+            // 205 s in: past the budget, and past the grace (60 s + 60 s) after the last request
             // ended (robots.txt, at 0 s): no ping.
-            clock.advance(by: .seconds(70))
+            clock.advance(by: .seconds(200))
             #expect(await eventually { clock.sleepers.count == 1 && clock.sleepers.first == .seconds(5) })
             try await Task.sleep(for: .milliseconds(100))
             #expect(pings() == 2, "the watchdog pinged for a stuck loop")

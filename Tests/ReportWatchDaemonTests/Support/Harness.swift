@@ -18,7 +18,8 @@ final class Harness: @unchecked Sendable {
     /// Politeness is off (loopback) unless the YAML sets it. Time is the real clock's unless
     /// the test brings its own.
     init(sources sourcesYAML: String, channels channelsYAML: String? = nil, extra: String = "",
-         politeness: String = "{min_gap: 0s, max_per_host: 4}", clock: any ServiceClock = SystemClock()) throws {
+         politeness: String = "{min_gap: 0s, max_per_host: 4}", http: String = "{connect_timeout: 2s, timeout: 2s}",
+         clock: any ServiceClock = SystemClock()) throws {
         server = try TestHTTPServer()
         server.start()
         directory = try Fixtures.temporaryDirectory()
@@ -31,7 +32,7 @@ final class Harness: @unchecked Sendable {
             state_directory: \(directory.path)/state
             contact: tests@example.org
             politeness: \(politeness)
-            http: {connect_timeout: 2s, timeout: 2s}
+            http: \(http)
             \(extra)
             sources:
             \(sourcesYAML.replacingOccurrences(of: "{{base}}", with: server.baseURL))

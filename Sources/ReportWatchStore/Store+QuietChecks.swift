@@ -19,7 +19,7 @@ extension Store {
     public func flushQuietChecks() async throws -> Int {
         let checks = quietChecks.takeAll()
         guard !checks.isEmpty else { return 0 }
-        return try await writeGrouped { transaction in
+        return try await awaitWrite { transaction in
             var recorded = 0
             for check in checks where try transaction.recordQuietCheck(check.sourceID, at: check.at, next: check.next) {
                 recorded += 1

@@ -10,7 +10,6 @@ import ReportWatchCore
 public final class Store: Sendable {
     let pool: DatabasePool
     public let path: String
-    let groupCommit = GroupCommit()
     let quietChecks = QuietChecks()
 
     /// Opens (creating if needed) the database and brings its schema up to date.
@@ -46,6 +45,14 @@ public final class Store: Sendable {
     /// it throws.
     public func write<T>(_ body: (StoreTransaction) throws -> T) throws -> T {
         try pool.write { db in try body(StoreTransaction(db: db)) }
+    }
+
+    /// Runs `body` in one write transaction, as ``write(_:)`` does, and resumes the caller once
+    /// it has committed (or rolled back): no thread waits for the writer meanwhile, and what the
+    /// body wrote is stored before its caller goes on, so an alert is never delivered before
+    /// the state that caused it.
+    public func awaitWrite<T: Sendable>(_ body: @escaping @Sendable (StoreTransaction) throws -> T) async throws -> T {
+        try await pool.write { db in try body(StoreTransaction(db: db)) }
     }
 
     /// Runs `body` on a consistent snapshot.

@@ -139,7 +139,7 @@ public struct SourceChecker: Sendable {
             log(result, source)
             return result
         }
-        let result = try await store.writeGrouped { transaction -> Result in
+        let result = try await store.awaitWrite { transaction -> Result in
             if case .notModified = fetched {
                 // The usual check: a 304 from a healthy source moves only its times.
                 let next = Self.nextCheck(source, after: date, failures: 0, threshold: threshold, retryAfter: nil)

@@ -4,9 +4,10 @@ import Testing
 import ReportWatchCore
 import ReportWatchTestSupport
 
-/// `Store.writeGrouped`: many callers' bodies share transactions, each in its own savepoint.
-@Suite("Group commit")
-struct GroupCommitTests {
+/// `Store.awaitWrite` from many tasks at once: each body is its own transaction, and its caller
+/// resumes once it is stored.
+@Suite("Writes from many checks at once")
+struct StoreWriteTests {
     struct Refused: Error, Equatable {
         let index: Int
     }
@@ -18,7 +19,7 @@ struct GroupCommitTests {
         let returned = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<300 {
                 group.addTask {
-                    try await store.writeGrouped { transaction in
+                    try await store.awaitWrite { transaction in
                         try transaction.save(SourceState(sourceID: "s\(index)", consecutiveFailures: index))
                         return index
                     }
@@ -40,7 +41,7 @@ struct GroupCommitTests {
             for index in 0..<60 {
                 group.addTask {
                     do {
-                        try await store.writeGrouped { transaction in
+                        try await store.awaitWrite { transaction in
                             // Written, then refused: the savepoint must take it back.
                             try transaction.save(SourceState(sourceID: "s\(index)"))
                             if index % 7 == 3 { throw Refused(index: index) }
@@ -69,7 +70,7 @@ struct GroupCommitTests {
         // Another store on the same file has its own connections: it sees only committed data.
         let observer = try Store(path: store.path)
         for index in 0..<20 {
-            try await store.writeGrouped { transaction in
+            try await store.awaitWrite { transaction in
                 try transaction.save(SourceState(sourceID: "s\(index)"))
             }
             let seen = try observer.read { try $0.sourceState("s\(index)") }

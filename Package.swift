@@ -91,7 +91,11 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ]
+            ],
+            // jemalloc instead of glibc's malloc: libxml2 builds and frees a tree of small
+            // allocations for every page, and jemalloc does that for a quarter less CPU in a
+            // cold pass (make bench), with memory as flat.
+            linkerSettings: [.linkedLibrary("jemalloc", .when(platforms: [.linux]))]
         ),
 
         .target(

@@ -13,7 +13,7 @@ as_root() {
     if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
 }
 
-packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev poppler-utils pkg-config ca-certificates make gcc)
+packages=(libcurl4-openssl-dev libxml2-dev libsqlite3-dev libjemalloc-dev poppler-utils pkg-config ca-certificates make gcc)
 [ "$with_tests" = yes ] && packages+=(python3 python3-pip systemd systemd-container gzip curl openssl qpdf chromium)
 
 missing=()

@@ -4,6 +4,9 @@ import CCurl
 ///
 /// While a transfer is in the multi handle only the engine's thread touches it; the awaiting
 /// task reads it after the continuation resumes, so access never overlaps.
+// `@unchecked` because a transfer is handed over, not shared: the engine's lock orders the
+// hand-offs (``TransferEngine/perform(_:)`` in, the continuation out), and `isCancelled` is
+// touched only inside that lock.
 final class Transfer: @unchecked Sendable {
     enum Outcome: Sendable {
         case finished(CURLcode)
@@ -23,7 +26,7 @@ final class Transfer: @unchecked Sendable {
     private var upload: [UInt8]
     private var uploadOffset = 0
     var continuation: CheckedContinuation<Outcome, Never>?
-    /// Guarded by the engine's lock.
+    /// Read and written only inside the engine's `state` lock.
     var isCancelled = false
 
     /// Bytes past `maxBodyBytes` end the transfer, keeping those before them (robots.txt is read

@@ -3,10 +3,9 @@ import CCurl
 /// One transfer in flight: its easy handle, what it received and who awaits it.
 ///
 /// While a transfer is in the multi handle only the engine's thread touches it; the awaiting
-/// task reads it after the continuation resumes, so access never overlaps.
-// `@unchecked` because a transfer is handed over, not shared: the engine's lock orders the
-// hand-offs (``TransferEngine/perform(_:)`` in, the continuation out), and `isCancelled` is
-// touched only inside that lock.
+/// task reads it after the continuation resumes, so access never overlaps. Hence `@unchecked`:
+/// a transfer is handed over, not shared; the engine's lock orders the hand-off in, the
+/// continuation the hand-off out, and `isCancelled` is touched only inside that lock.
 final class Transfer: @unchecked Sendable {
     enum Outcome: Sendable {
         case finished(CURLcode)

@@ -41,7 +41,8 @@ final class TransferEngine: @unchecked Sendable {
     /// A task executor that runs jobs on the engine's own thread, between its rounds of I/O.
     /// A task that prefers it (a check) is resumed where its transfer finished, instead of
     /// waking a thread of the cooperative pool for every answer and sending the next request
-    /// back across, which saves about a sixth of a cold pass's CPU.
+    /// back across, which saves about a sixth of a cold pass's CPU and a tenth of a 10%-changed
+    /// pass's.
     private(set) var executor: EngineExecutor! = nil
 
     init() {

@@ -3,7 +3,9 @@ import CCurl
 /// One transfer in flight: its easy handle, what it received and who awaits it.
 ///
 /// While a transfer is in the multi handle only the engine's thread touches it; the awaiting
-/// task reads it after the continuation resumes, so access never overlaps.
+/// task reads it after the continuation resumes, so access never overlaps. Hence `@unchecked`:
+/// a transfer is handed over, not shared; the engine's lock orders the hand-off in, the
+/// continuation the hand-off out, and `isCancelled` is touched only inside that lock.
 final class Transfer: @unchecked Sendable {
     enum Outcome: Sendable {
         case finished(CURLcode)
@@ -23,7 +25,7 @@ final class Transfer: @unchecked Sendable {
     private var upload: [UInt8]
     private var uploadOffset = 0
     var continuation: CheckedContinuation<Outcome, Never>?
-    /// Guarded by the engine's lock.
+    /// Read and written only inside the engine's `state` lock.
     var isCancelled = false
 
     /// Bytes past `maxBodyBytes` end the transfer, keeping those before them (robots.txt is read

@@ -1,5 +1,6 @@
 import CLibXML2
 import Foundation
+import Synchronization
 
 /// An XPath expression that libxml2 has compiled. Creating one is the validity check: an
 /// invalid expression is an error when the config is loaded, never an empty match later.
@@ -9,10 +10,16 @@ import Foundation
 /// the compiled steps on first use, so a compiled copy is never evaluated on two threads at
 /// once: each evaluation borrows a copy, and a thread that finds none free compiles another.
 /// There are never more copies than threads that evaluated it at the same moment.
-public final class XPathExpression: @unchecked Sendable, CustomStringConvertible {
+public final class XPathExpression: Sendable, CustomStringConvertible {
     public let expression: String
-    private let lock = NSLock()
-    private var spare: [xmlXPathCompExprPtr]
+    private let spare: Mutex<[Compiled]>
+
+    /// A compiled copy, in the pool or lent to the one evaluation that borrowed it. `@unchecked`
+    /// only because libxml2's pointer is not Sendable: the pool lends a copy to one thread at a
+    /// time, and the copies are freed only in `deinit`.
+    private struct Compiled: @unchecked Sendable {
+        let pointer: xmlXPathCompExprPtr
+    }
 
     public init(_ expression: String) throws(XPathError) {
         LibXML2.initialise()
@@ -20,7 +27,7 @@ public final class XPathExpression: @unchecked Sendable, CustomStringConvertible
         guard expression.contains(where: { !$0.isWhitespace }) else {
             throw XPathError(expression: expression, message: "empty XPath expression")
         }
-        spare = [try Self.compile(expression)]
+        spare = Mutex([Compiled(pointer: try Self.compile(expression))])
     }
 
     private static func compile(_ expression: String) throws(XPathError) -> xmlXPathCompExprPtr {
@@ -37,25 +44,21 @@ public final class XPathExpression: @unchecked Sendable, CustomStringConvertible
 
     /// Runs `body` with a compiled copy no other thread is using.
     func withCompiled<T>(_ body: (xmlXPathCompExprPtr) throws(XPathError) -> T) throws(XPathError) -> T {
-        lock.lock()
-        let borrowed = spare.popLast()
-        lock.unlock()
-        let compiled: xmlXPathCompExprPtr
+        let borrowed = spare.withLock { $0.popLast() }
+        let compiled: Compiled
         if let borrowed {
             compiled = borrowed
         } else {
-            compiled = try Self.compile(expression)
+            compiled = Compiled(pointer: try Self.compile(expression))
         }
-        defer {
-            lock.lock()
-            spare.append(compiled)
-            lock.unlock()
-        }
-        return try body(compiled)
+        defer { spare.withLock { $0.append(compiled) } }
+        return try body(compiled.pointer)
     }
 
     deinit {
-        for compiled in spare { xmlXPathFreeCompExpr(compiled) }
+        spare.withLock { spare in
+            for compiled in spare { xmlXPathFreeCompExpr(compiled.pointer) }
+        }
     }
 
     public var description: String { expression }

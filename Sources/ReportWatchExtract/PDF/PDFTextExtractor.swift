@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -238,44 +239,46 @@ private struct ChildOutcome: Sendable {
 
 /// Shared between the waiting task, the timer and the cancellation handler: knows the child's
 /// pid while it runs and kills it at most once, never after it was reaped.
-private final class ChildControl: @unchecked Sendable {
+private final class ChildControl: Sendable {
     enum KillReason { case timeout, cancelled }
 
-    private let lock = NSLock()
-    private var pid: Int32 = 0
-    private var isFinished = false
-    private var reason: KillReason?
+    private struct State {
+        var pid: Int32 = 0
+        var isFinished = false
+        var reason: KillReason?
+    }
+
+    // The kill is sent inside the lock, so it never follows `finished()`.
+    private let state = Mutex(State())
 
     var killReason: KillReason? {
-        lock.lock()
-        defer { lock.unlock() }
-        return reason
+        state.withLock { $0.reason }
     }
 
     func started(pid: Int32) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isFinished else { return }
-        self.pid = pid
-        if reason != nil, pid > 0 { _ = sendKill(pid) }
+        state.withLock { state in
+            guard !state.isFinished else { return }
+            state.pid = pid
+            if state.reason != nil, pid > 0 { _ = Self.sendKill(pid) }
+        }
     }
 
     func finished() {
-        lock.lock()
-        defer { lock.unlock() }
-        isFinished = true
-        pid = 0
+        state.withLock { state in
+            state.isFinished = true
+            state.pid = 0
+        }
     }
 
     func kill(because why: KillReason) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isFinished, reason == nil else { return }
-        reason = why
-        if pid > 0 { _ = sendKill(pid) }
+        state.withLock { state in
+            guard !state.isFinished, state.reason == nil else { return }
+            state.reason = why
+            if state.pid > 0 { _ = Self.sendKill(state.pid) }
+        }
     }
 
-    private func sendKill(_ pid: Int32) -> Int32 {
+    private static func sendKill(_ pid: Int32) -> Int32 {
         #if canImport(Glibc)
         return Glibc.kill(pid, SIGKILL)
         #elseif canImport(Musl)

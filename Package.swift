@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "reportwatch",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "reportwatch", targets: ["reportwatch"]),
         // For the fuzz package in Fuzz/, which depends on this one by path; nothing else uses it.

@@ -66,8 +66,10 @@ struct PolitenessTests {
         let yaml = sources(paths) + "\n" + sources(["/x"], base: other.baseURL).replacingOccurrences(of: "id: s0", with: "id: other")
         let harness = try Harness(sources: yaml, politeness: "{min_gap: 0s, max_per_host: \(maxPerHost)}")
         let overlap = Overlap()
-        for path in paths { overlap.serve(harness.server, path, holding: .milliseconds(150)) }
-        overlap.serve(other, "/x", holding: .milliseconds(150))
+        // Each request is held long enough that, one at a time, this host's last request starts
+        // most of a second after the other host's could have, however loaded the machine.
+        for path in paths { overlap.serve(harness.server, path, holding: .milliseconds(400)) }
+        overlap.serve(other, "/x", holding: .milliseconds(400))
         let results = await harness.check()
         #expect(results.count == 4)
         #expect(overlap.most(harness.server.host) == maxPerHost, "requests in flight to one host at once")

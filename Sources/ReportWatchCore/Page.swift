@@ -18,7 +18,10 @@ public struct Page: Sendable {
     }
 
     /// The `charset` parameter of the Content-Type header, if declared.
-    public var declaredCharset: String? {
+    public var declaredCharset: String? { Self.charset(ofContentType: contentType) }
+
+    /// The `charset` parameter of a Content-Type header, if it names one.
+    public static func charset(ofContentType contentType: String?) -> String? {
         guard let contentType else { return nil }
         for parameter in contentType.split(separator: ";", omittingEmptySubsequences: false).dropFirst() {
             let parts = parameter.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)

@@ -40,7 +40,7 @@ struct ConfigReader {
             ?? "./var"
         let contact = string(top, "contact", at: "")
         // `contact:` with nothing after it (YAML null) is as good as missing: the User-Agent
-        // would name no one (found by fuzzing the loader).
+        // would name no one.
         let contactIsBlank = contact.map { ["", "~", "null"].contains($0.trimmingCharacters(in: .whitespaces)) } ?? false
         if contact == nil, top.value(for: "contact") == nil {
             errors.append(error(root, "contact", "contact is required: an address or URL for the User-Agent, so site owners can reach you"))

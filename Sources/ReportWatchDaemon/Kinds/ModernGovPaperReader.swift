@@ -118,7 +118,7 @@ struct ModernGovPaperReader: Sendable {
             }
         case .html:
             do {
-                text = try PaperText.html(bytes, url: document.url, charset: Self.charset(contentType))
+                text = try PaperText.html(bytes, url: document.url, charset: Page.charset(ofContentType: contentType))
             } catch {
                 document.error = Self.notReadPrefix + "the HTML could not be parsed: \(error.description)"
                 return Paper(document: document)
@@ -169,13 +169,6 @@ struct ModernGovPaperReader: Sendable {
         case .pdf: "pdf"
         case .html: "html"
         case .text: "txt"
-        }
-    }
-
-    static func charset(_ contentType: String?) -> String? {
-        guard let contentType, let range = contentType.range(of: "charset=", options: .caseInsensitive) else { return nil }
-        return contentType[range.upperBound...].split(separator: ";").first.map {
-            $0.trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
         }
     }
 

@@ -150,8 +150,7 @@ public struct PDFTextExtractor: Sendable {
         let control = ChildControl()
         let timeout = self.timeout
         // The timer runs on its own dispatch queue, not as a task: a cooperative pool kept busy
-        // (two threads here) must not delay the kill. Under the full test suite's load a
-        // sleeping task once woke ten seconds late.
+        // (two threads on a two-core machine) must not delay the kill.
         let timer = DispatchWorkItem { control.kill(because: .timeout) }
         let (seconds, attoseconds) = timeout.components
         Self.timerQueue.asyncAfter(
@@ -181,8 +180,7 @@ public struct PDFTextExtractor: Sendable {
         }
         // The child has ended, so this returns at once. swift-corelibs-foundation's Process
         // keeps a run-loop source that refers to itself, and so to the termination handler
-        // above, until waitUntilExit clears it: without this each extraction leaked them
-        // (found by `make asan`).
+        // above, until waitUntilExit clears it: without this each extraction would leak them.
         process.waitUntilExit()
         let stderr = Self.readTail(of: stderrURL, maxBytes: 8 * 1024)
         switch control.killReason {

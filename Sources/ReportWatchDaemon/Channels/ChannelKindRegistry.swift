@@ -3,7 +3,6 @@ import Logging
 import ReportWatchAlerts
 import ReportWatchFetch
 import ReportWatchStore
-import Yams
 
 /// A channel kind's settings, read from the config; they make the channel at start and on reload.
 public protocol ChannelSettings: Sendable {
@@ -26,7 +25,7 @@ public struct ChannelContext: Sendable {
 struct ChannelKindRegistration: Sendable {
     let name: String
     let keys: [String]
-    let build: @Sendable (inout ConfigReader, Node.Mapping, String) -> (any ChannelSettings)?
+    let build: @Sendable (inout ConfigReader, YAMLNode.Mapping, String) -> (any ChannelSettings)?
 }
 
 /// Every channel kind reportwatch knows. Add a kind here and in its own file under `Channels/`.

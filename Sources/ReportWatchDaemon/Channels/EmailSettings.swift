@@ -1,7 +1,6 @@
 import Foundation
 import ReportWatchAlerts
 import ReportWatchFetch
-import Yams
 
 /// `kind: email`: `smtp_url` (`smtp://host:587` with `starttls`, or `smtps://host:465`), `from`,
 /// `to` (a list), optional `username` with `password_file`, `ca_file` and `timeout`.
@@ -75,7 +74,7 @@ struct EmailSettings: ChannelSettings {
         let username = reader.string(map, "username", at: path)
         let passwordFile = reader.string(map, "password_file", at: path)
         if (username == nil) != (passwordFile == nil) {
-            reader.report(map.value(for: "username") ?? map.value(for: "password_file") ?? Node(""), path,
+            reader.report(map.value(for: "username") ?? map.value(for: "password_file") ?? YAMLNode(""), path,
                           "username and password_file go together")
         }
         if username != nil, startTLS == .never, let url, host != nil, !SMTPClient.isLocalhost(url),
@@ -90,7 +89,7 @@ struct EmailSettings: ChannelSettings {
                              passwordFile: passwordFile, caFile: caFile, timeout: timeout)
     }
 
-    private static func mailbox(_ reader: inout ConfigReader, _ map: Node.Mapping, _ key: String, at path: String) -> EmailChannel.Mailbox? {
+    private static func mailbox(_ reader: inout ConfigReader, _ map: YAMLNode.Mapping, _ key: String, at path: String) -> EmailChannel.Mailbox? {
         guard let text = reader.required(reader.string(map, key, at: path), map, key, at: path), let node = map.value(for: key) else {
             return nil
         }

@@ -1,7 +1,6 @@
 import Foundation
 import ReportWatchCore
 import ReportWatchExtract
-import Yams
 
 /// Walks the YAML tree, collecting every error with its line and key rather than stopping at
 /// the first, so `check-config` can list them all.
@@ -27,7 +26,7 @@ struct ConfigReader {
     ]
     static let commonChannelKeys = ["id", "kind", "sources", "events", "digest", "urgent_events"]
 
-    mutating func read(_ root: Node?) -> Configuration? {
+    mutating func read(_ root: YAMLNode?) -> Configuration? {
         guard let root else {
             errors.append(ConfigError(file: file, message: "the config is empty"))
             return nil
@@ -107,7 +106,7 @@ struct ConfigReader {
 
     // MARK: Sources and channels
 
-    private mutating func source(_ node: Node, at path: String) -> SourceConfiguration? {
+    private mutating func source(_ node: YAMLNode, at path: String) -> SourceConfiguration? {
         guard let map = mapping(node, at: path) else { return nil }
         let id = identifier(map, at: path)
         let kind = required(string(map, "kind", at: path), map, "kind", at: path)
@@ -143,7 +142,7 @@ struct ConfigReader {
         return source
     }
 
-    private mutating func channel(_ node: Node, at path: String, sourceIDs: Set<String>) -> ChannelConfiguration? {
+    private mutating func channel(_ node: YAMLNode, at path: String, sourceIDs: Set<String>) -> ChannelConfiguration? {
         guard let map = mapping(node, at: path) else { return nil }
         let id = identifier(map, at: path)
         let kind = required(string(map, "kind", at: path), map, "kind", at: path)
@@ -183,7 +182,7 @@ struct ConfigReader {
         return channel
     }
 
-    private mutating func politeness(_ node: Node, at path: String, base: Politeness) -> Politeness? {
+    private mutating func politeness(_ node: YAMLNode, at path: String, base: Politeness) -> Politeness? {
         guard let map = mapping(node, at: path) else { return nil }
         checkKeys(map, allowed: ["min_gap", "max_per_host"], at: path)
         var result = base
@@ -194,20 +193,20 @@ struct ConfigReader {
 
     // MARK: Values
 
-    mutating func identifier(_ map: Node.Mapping, at path: String) -> String? {
+    mutating func identifier(_ map: YAMLNode.Mapping, at path: String) -> String? {
         guard let id = required(string(map, "id", at: path), map, "id", at: path) else { return nil }
         guard !id.isEmpty, id.utf8.allSatisfy({ byte in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
                 || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_")
                 || byte == UInt8(ascii: "-")
         }) else {
-            errors.append(error(map.value(for: "id") ?? Node(""), "\(path).id", "id '\(id)' may contain only letters, digits, '.', '_' and '-'"))
+            errors.append(error(map.value(for: "id") ?? YAMLNode(""), "\(path).id", "id '\(id)' may contain only letters, digits, '.', '_' and '-'"))
             return nil
         }
         return id
     }
 
-    mutating func required<T>(_ value: T?, _ map: Node.Mapping, _ key: String, at path: String) -> T? {
+    mutating func required<T>(_ value: T?, _ map: YAMLNode.Mapping, _ key: String, at path: String) -> T? {
         if value == nil, map.value(for: key) == nil {
             errors.append(ConfigError(
                 file: file, line: map.mark?.line, column: map.mark?.column, key: Self.join(path, key),
@@ -216,7 +215,7 @@ struct ConfigReader {
         return value
     }
 
-    mutating func mapping(_ node: Node, at path: String) -> Node.Mapping? {
+    mutating func mapping(_ node: YAMLNode, at path: String) -> YAMLNode.Mapping? {
         guard let map = node.mapping else {
             errors.append(error(node, path.isEmpty ? nil : path, "expected a mapping of keys to values"))
             return nil
@@ -224,7 +223,7 @@ struct ConfigReader {
         return map
     }
 
-    mutating func sequence(_ node: Node, at path: String) -> [Node]? {
+    mutating func sequence(_ node: YAMLNode, at path: String) -> [YAMLNode]? {
         if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.string == "~" || scalar.string == "null" {
             return []
         }
@@ -235,7 +234,7 @@ struct ConfigReader {
         return Array(list)
     }
 
-    mutating func scalar(_ map: Node.Mapping, _ key: String, at path: String) -> (String, Node)? {
+    mutating func scalar(_ map: YAMLNode.Mapping, _ key: String, at path: String) -> (String, YAMLNode)? {
         guard let node = map.value(for: key) else { return nil }
         guard case .scalar(let scalar) = node else {
             errors.append(error(node, Self.join(path, key), "expected a single value, not a list or mapping"))
@@ -244,11 +243,11 @@ struct ConfigReader {
         return (scalar.string, node)
     }
 
-    mutating func string(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
+    mutating func string(_ map: YAMLNode.Mapping, _ key: String, at path: String) -> String? {
         scalar(map, key, at: path)?.0
     }
 
-    mutating func integer(_ map: Node.Mapping, _ key: String, at path: String, range: ClosedRange<Int>) -> Int? {
+    mutating func integer(_ map: YAMLNode.Mapping, _ key: String, at path: String, range: ClosedRange<Int>) -> Int? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             errors.append(error(node, Self.join(path, key), "expected a whole number from \(range.lowerBound) to \(range.upperBound), got '\(text)'"))
@@ -257,7 +256,7 @@ struct ConfigReader {
         return value
     }
 
-    mutating func number(_ map: Node.Mapping, _ key: String, at path: String, range: ClosedRange<Double>) -> Double? {
+    mutating func number(_ map: YAMLNode.Mapping, _ key: String, at path: String, range: ClosedRange<Double>) -> Double? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let value = Double(text), range.contains(value) else {
             errors.append(error(node, Self.join(path, key), "expected a number from \(range.lowerBound) to \(range.upperBound), got '\(text)'"))
@@ -266,7 +265,7 @@ struct ConfigReader {
         return value
     }
 
-    mutating func boolean(_ map: Node.Mapping, _ key: String, at path: String) -> Bool? {
+    mutating func boolean(_ map: YAMLNode.Mapping, _ key: String, at path: String) -> Bool? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         switch text {
         case "true", "True", "TRUE", "yes": return true
@@ -277,7 +276,7 @@ struct ConfigReader {
         }
     }
 
-    mutating func duration(_ map: Node.Mapping, _ key: String, at path: String, allowZero: Bool = false) -> Duration? {
+    mutating func duration(_ map: YAMLNode.Mapping, _ key: String, at path: String, allowZero: Bool = false) -> Duration? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let value = DurationParser.parse(text), allowZero || value > .zero else {
             errors.append(error(node, Self.join(path, key), "invalid duration '\(text)'", suggestion: "use a number and a unit, such as 90s, 30m, 1h or 1h30m, up to 36500d"))
@@ -286,7 +285,7 @@ struct ConfigReader {
         return value
     }
 
-    mutating func url(_ map: Node.Mapping, _ key: String, at path: String) -> String? {
+    mutating func url(_ map: YAMLNode.Mapping, _ key: String, at path: String) -> String? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
         guard let target = URLTarget.parse(text), target.scheme.lowercased() == "http" || target.scheme.lowercased() == "https",
               !target.host.isEmpty else {
@@ -296,7 +295,7 @@ struct ConfigReader {
         return text
     }
 
-    mutating func strings(_ map: Node.Mapping, _ key: String, at path: String) -> [String]? {
+    mutating func strings(_ map: YAMLNode.Mapping, _ key: String, at path: String) -> [String]? {
         guard let node = map.value(for: key) else { return nil }
         if case .scalar(let scalar) = node { return [scalar.string] }
         guard let list = node.sequence else {
@@ -315,7 +314,7 @@ struct ConfigReader {
     }
 
     /// A mapping of names to strings, in the file's order.
-    mutating func stringMap(_ map: Node.Mapping, _ key: String, at path: String) -> [(key: String, value: String)]? {
+    mutating func stringMap(_ map: YAMLNode.Mapping, _ key: String, at path: String) -> [(key: String, value: String)]? {
         guard let node = map.value(for: key) else { return nil }
         guard let inner = mapping(node, at: Self.join(path, key)) else { return nil }
         var result: [(key: String, value: String)] = []
@@ -329,7 +328,7 @@ struct ConfigReader {
         return result
     }
 
-    mutating func xpath(_ expression: String, _ node: Node?, at path: String) -> XPathExpression? {
+    mutating func xpath(_ expression: String, _ node: YAMLNode?, at path: String) -> XPathExpression? {
         if let compiled = compiledXPaths[expression] { return compiled }
         do {
             let compiled = try XPathExpression(expression)
@@ -343,7 +342,7 @@ struct ConfigReader {
         }
     }
 
-    mutating func checkKeys(_ map: Node.Mapping, allowed: [String], at path: String) {
+    mutating func checkKeys(_ map: YAMLNode.Mapping, allowed: [String], at path: String) {
         for (keyNode, _) in map {
             let key = keyNode.string ?? ""
             guard !allowed.contains(key) else { continue }
@@ -352,11 +351,11 @@ struct ConfigReader {
     }
 
     /// Records an error at a node.
-    mutating func report(_ node: Node, _ key: String?, _ message: String, suggestion: String? = nil) {
+    mutating func report(_ node: YAMLNode, _ key: String?, _ message: String, suggestion: String? = nil) {
         errors.append(error(node, key, message, suggestion: suggestion))
     }
 
-    func error(_ node: Node, _ key: String?, _ message: String, suggestion: String? = nil) -> ConfigError {
+    func error(_ node: YAMLNode, _ key: String?, _ message: String, suggestion: String? = nil) -> ConfigError {
         ConfigError(file: file, line: node.mark?.line, column: node.mark?.column, key: key, message: message, suggestion: suggestion)
     }
 
@@ -386,13 +385,5 @@ struct ConfigReader {
             previous = current
         }
         return previous[b.count]
-    }
-}
-
-extension Node.Mapping {
-    /// The value of a key compared as text, as the reader names keys (Yams' subscript also
-    /// compares resolved tags, so it would miss a quoted `"2024"` looked up as `2024`).
-    func value(for key: String) -> Node? {
-        first { $0.key.string == key }?.value
     }
 }

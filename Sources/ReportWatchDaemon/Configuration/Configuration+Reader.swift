@@ -1,7 +1,6 @@
 import Foundation
 import ReportWatchCore
 import ReportWatchExtract
-import Yams
 
 /// Reads a ``Configuration`` from YAML.
 ///
@@ -103,16 +102,12 @@ extension Configuration {
     }
 
     public static func parse(yaml: String, file: String, environment: [String: String] = [:]) throws(ConfigErrors) -> Configuration {
-        let node: Node?
+        let node: YAMLNode?
         do {
-            // Every scalar is read as text and typed by the key that holds it, so no tags are
-            // resolved: the default resolver's regular expressions, run on every scalar, cost
-            // as much as the rest of a quiet `check` of a thousand sources.
-            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)
-        } catch let error as YamlError {
-            throw ConfigErrors([ConfigError(file: file, yamlError: error)])
+            // Every scalar is read as text and typed by the key that holds it.
+            node = try YAMLNode.compose(yaml)
         } catch {
-            throw ConfigErrors([ConfigError(file: file, message: "invalid YAML: \(error)")])
+            throw ConfigErrors([ConfigError(file: file, yamlError: error)])
         }
         var reader = ConfigReader(file: file, environment: environment)
         let configuration = reader.read(node)
@@ -124,24 +119,23 @@ extension Configuration {
 }
 
 extension ConfigError {
-    init(file: String, yamlError error: YamlError) {
+    init(file: String, yamlError error: YAMLError) {
         switch error {
-        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
-            let detail = context.map { "\($0.text) (line \($0.mark.line)): " } ?? ""
+        case .syntax(let problem, let mark, let context, let contextMark):
+            let detail = context.map { "\($0) (line \(contextMark?.line ?? mark.line)): " } ?? ""
             self.init(file: file, line: mark.line, column: mark.column, message: "invalid YAML: \(detail)\(problem)")
-        case .duplicatedKeysInMapping(let keys, let context):
-            self.init(file: file, line: context.mark.line, column: context.mark.column,
-                      message: "duplicate key \(keys.sorted().joined(separator: ", "))")
-        case .reader(let problem, let offset, _, let yaml):
-            // Yams counts the offset in characters; a byte offset is what a hex editor shows.
-            let index = offset.flatMap { yaml.index(yaml.startIndex, offsetBy: $0, limitedBy: yaml.endIndex) }
-            let byte = index.map { yaml.utf8.distance(from: yaml.startIndex, to: $0) }
-            self.init(file: file, message: "invalid YAML: \(problem)" + (byte.map { " at byte \($0)" } ?? ""))
-        case .memory:
+        case .duplicateKeys(let keys, let mark):
+            self.init(file: file, line: mark.line, column: mark.column, message: "duplicate key \(keys.joined(separator: ", "))")
+        case .reader(let problem, let offset):
+            self.init(file: file, message: "invalid YAML: \(problem) at byte \(offset)")
+        case .undefinedAlias(let mark):
+            self.init(file: file, line: mark.line, column: mark.column, message: "invalid YAML: found undefined alias")
+        case .secondDocument(let mark):
+            self.init(
+                file: file, line: mark.line, column: mark.column,
+                message: "invalid YAML: expected a single document in the stream (line 1): but found another document")
+        case .outOfMemory:
             self.init(file: file, message: "invalid YAML: libyaml ran out of memory")
-        default:
-            self.init(file: file, message: "invalid YAML: \(error)")
         }
     }
 }

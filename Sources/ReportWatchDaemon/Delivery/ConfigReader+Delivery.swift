@@ -1,9 +1,8 @@
 import ReportWatchCore
-import Yams
 
 extension ConfigReader {
     /// The common channel keys about when alerts go out: `digest` and `urgent_events`.
-    mutating func readDeliveryKeys(_ map: Node.Mapping, at path: String, into channel: inout ChannelConfiguration) {
+    mutating func readDeliveryKeys(_ map: YAMLNode.Mapping, at path: String, into channel: inout ChannelConfiguration) {
         if let text = string(map, "digest", at: path), let node = map.value(for: "digest") {
             if let schedule = DigestSchedule(parsing: text) {
                 channel.digest = schedule

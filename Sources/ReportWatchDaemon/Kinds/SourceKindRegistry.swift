@@ -1,4 +1,3 @@
-import Yams
 
 /// How a kind reads its own config keys: the builder reads them from the source's mapping
 /// through the ``ConfigReader`` (which records errors with line and key), and returns `nil`
@@ -7,9 +6,9 @@ struct SourceKindRegistration: Sendable {
     let name: String
     /// The keys this kind accepts besides the common source keys.
     let keys: [String]
-    let build: @Sendable (inout ConfigReader, Node.Mapping, String) -> (any SourceKind)?
+    let build: @Sendable (inout ConfigReader, YAMLNode.Mapping, String) -> (any SourceKind)?
 
-    init(name: String, keys: [String], build: @escaping @Sendable (inout ConfigReader, Node.Mapping, String) -> (any SourceKind)?) {
+    init(name: String, keys: [String], build: @escaping @Sendable (inout ConfigReader, YAMLNode.Mapping, String) -> (any SourceKind)?) {
         self.name = name
         self.keys = keys
         self.build = build

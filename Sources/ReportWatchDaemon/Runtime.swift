@@ -151,7 +151,7 @@ public final class Runtime: Sendable {
 
     /// The key the host gate uses for a URL.
     static func host(of url: String) -> String {
-        URLTarget.parse(url)?.host.lowercased() ?? url
+        URLParts(parsing: url)?.host ?? url
     }
 
     /// `check`: one pass, then one delivery attempt for every pending alert.

@@ -287,8 +287,8 @@ struct ConfigReader {
 
     mutating func url(_ map: YAMLNode.Mapping, _ key: String, at path: String) -> String? {
         guard let (text, node) = scalar(map, key, at: path) else { return nil }
-        guard let target = URLTarget.parse(text), target.scheme.lowercased() == "http" || target.scheme.lowercased() == "https",
-              !target.host.isEmpty else {
+        guard let components = URLComponents(string: text), let scheme = components.scheme?.lowercased(),
+              scheme == "http" || scheme == "https", components.host?.isEmpty == false else {
             errors.append(error(node, Self.join(path, key), "invalid URL '\(text)'", suggestion: "an absolute http:// or https:// URL"))
             return nil
         }

@@ -10,14 +10,7 @@ extension PoliteFetcher {
         let http = configuration.http
         self.init(
             client: client, gate: gate, robots: robots, connectTimeout: http.connectTimeout, timeout: http.timeout,
-            maxBodyBytes: http.maxBodyBytes, politeness: configuration.politeness.host, progress: noteProgress,
-            parse: Self.parts(of:))
-    }
-
-    /// The parts of a URL by ``URLTarget``.
-    @Sendable static func parts(of url: String) -> URLParts? {
-        guard let target = URLTarget.parse(url) else { return nil }
-        return URLParts(host: target.host.lowercased(), origin: target.origin, pathAndQuery: target.pathAndQuery)
+            maxBodyBytes: http.maxBodyBytes, politeness: configuration.politeness.host, progress: noteProgress)
     }
 
     /// Fetches within a source's politeness, or the configuration's when the source sets none.

@@ -28,10 +28,9 @@ public struct PoliteFetcher: Sendable {
     static let robotsBytes = 500 * 1024
 
     /// `politeness` applies to fetches that name none; `progress` is called whenever a request
-    /// ends; `parse` splits a URL for the gate and robots.txt.
+    /// ends.
     public init(client: HTTPClient, gate: HostGate, robots: RobotsCache, connectTimeout: Duration, timeout: Duration,
-                maxBodyBytes: Int, politeness: HostPoliteness, progress: (@Sendable () -> Void)? = nil,
-                parse: @escaping @Sendable (String) -> URLParts? = URLParts.init(parsing:)) {
+                maxBodyBytes: Int, politeness: HostPoliteness, progress: (@Sendable () -> Void)? = nil) {
         self.client = client
         self.gate = gate
         self.robots = robots
@@ -40,7 +39,7 @@ public struct PoliteFetcher: Sendable {
         self.maxBodyBytes = maxBodyBytes
         self.politeness = politeness
         self.progress = progress
-        targets = URLParts.Cache(parse: parse)
+        targets = URLParts.Cache()
     }
 
     /// The clock the gate's gaps and holds run on.

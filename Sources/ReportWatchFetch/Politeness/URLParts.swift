@@ -29,16 +29,11 @@ public struct URLParts: Sendable, Hashable {
     /// Each URL's parts, parsed once: the same sources' URLs come back every pass. Bounded, as
     /// report links keep coming.
     final class Cache: Sendable {
-        private let parse: @Sendable (String) -> URLParts?
         private let known = Mutex<[String: URLParts?]>([:])
-
-        init(parse: @escaping @Sendable (String) -> URLParts?) {
-            self.parse = parse
-        }
 
         func parts(of url: String) -> URLParts? {
             if let parts = known.withLock({ $0[url] }) { return parts }
-            let parts = parse(url)
+            let parts = URLParts(parsing: url)
             known.withLock { known in
                 if known.count >= 20_000 { known.removeAll(keepingCapacity: true) }
                 known[url] = .some(parts)

@@ -1,7 +1,6 @@
 import Foundation
 import Testing
 @testable import ReportWatchDaemon
-@testable import ReportWatchStore
 import ReportWatchCore
 import ReportWatchTestSupport
 
@@ -31,26 +30,18 @@ struct StatusAndMetricsTests {
         #expect(!FileManager.default.fileExists(atPath: metrics + ".tmp"))
     }
 
-    /// The whole exposition for two sources and two channels, byte for byte: sources in id order,
-    /// outcomes and events in alphabetical order and only those seen, every source's failure and
-    /// byte counters, channels in the outbox's order.
+    /// The whole exposition for two sources, byte for byte: sources in id order, outcomes in
+    /// alphabetical order and only those seen, every source's failure and byte counters.
     @Test func metricsTextListsSourcesInOrder() async {
         let metrics = Metrics()
         await metrics.record(source: "zeta", outcome: .baseline(itemCount: 3), alerts: [], fetchDuration: .milliseconds(250), bytes: 1000)
         await metrics.record(source: "zeta", outcome: .unchanged(notModified: true), alerts: [], fetchDuration: .milliseconds(250), bytes: 0)
         await metrics.record(source: "zeta", outcome: .failed(SourceFailure(.fetch, "refused")), alerts: [], fetchDuration: nil, bytes: 0)
         await metrics.record(source: "alpha", outcome: .unchanged(notModified: false), alerts: [], fetchDuration: .milliseconds(500), bytes: 7)
-        let alerts = [AlertEvent.removed, .added, .added].map { Alert(source: "alpha", event: $0, title: "T", url: nil, detectedAt: Date(), summary: "S") }
-        await metrics.record(source: "alpha", outcome: .changed([]), alerts: alerts, fetchDuration: .milliseconds(125), bytes: 3)
-        let outbox = [
-            OutboxSummary(channelID: "mail", pending: 2, retrying: 1, dead: 0, delivered: 5),
-            OutboxSummary(channelID: "log", pending: 0, retrying: 0, dead: 4, delivered: 12),
-        ]
-        let text = await metrics.render(outbox: outbox)
+        let text = await metrics.render(outbox: [])
         #expect(text == """
             # HELP reportwatch_checks_total Checks of a source, by outcome.
             # TYPE reportwatch_checks_total counter
-            reportwatch_checks_total{source="alpha",outcome="changed"} 1
             reportwatch_checks_total{source="alpha",outcome="unchanged"} 1
             reportwatch_checks_total{source="zeta",outcome="baseline"} 1
             reportwatch_checks_total{source="zeta",outcome="failed"} 1
@@ -61,36 +52,56 @@ struct StatusAndMetricsTests {
             reportwatch_check_failures_total{source="zeta"} 1
             # HELP reportwatch_alerts_total Alerts recorded, by event.
             # TYPE reportwatch_alerts_total counter
-            reportwatch_alerts_total{source="alpha",event="added"} 2
-            reportwatch_alerts_total{source="alpha",event="removed"} 1
             # HELP reportwatch_fetch_duration_seconds Time spent fetching the source's main page.
             # TYPE reportwatch_fetch_duration_seconds summary
-            reportwatch_fetch_duration_seconds_sum{source="alpha"} 0.625
-            reportwatch_fetch_duration_seconds_count{source="alpha"} 2
+            reportwatch_fetch_duration_seconds_sum{source="alpha"} 0.5
+            reportwatch_fetch_duration_seconds_count{source="alpha"} 1
             reportwatch_fetch_duration_seconds_sum{source="zeta"} 0.5
             reportwatch_fetch_duration_seconds_count{source="zeta"} 2
             # HELP reportwatch_fetch_bytes_total Decoded bytes fetched for the source.
             # TYPE reportwatch_fetch_bytes_total counter
-            reportwatch_fetch_bytes_total{source="alpha"} 10
+            reportwatch_fetch_bytes_total{source="alpha"} 7
             reportwatch_fetch_bytes_total{source="zeta"} 1000
             # HELP reportwatch_outbox_pending Alerts not yet delivered to the channel.
             # TYPE reportwatch_outbox_pending gauge
-            reportwatch_outbox_pending{channel="mail"} 3
-            reportwatch_outbox_pending{channel="log"} 0
             # HELP reportwatch_delivery_retrying Alerts whose delivery to the channel failed at least once and is pending.
             # TYPE reportwatch_delivery_retrying gauge
-            reportwatch_delivery_retrying{channel="mail"} 1
-            reportwatch_delivery_retrying{channel="log"} 0
             # HELP reportwatch_delivery_dead_total Alerts given up on for the channel.
             # TYPE reportwatch_delivery_dead_total counter
-            reportwatch_delivery_dead_total{channel="mail"} 0
-            reportwatch_delivery_dead_total{channel="log"} 4
             # HELP reportwatch_delivered_total Alerts delivered to the channel.
             # TYPE reportwatch_delivered_total counter
-            reportwatch_delivered_total{channel="mail"} 5
-            reportwatch_delivered_total{channel="log"} 12
 
             """)
+    }
+
+    /// Lines are rendered again only for sources whose counters moved: a file written after more
+    /// checks must read exactly as one rendered from scratch, new sources and events included.
+    @Test func metricsRenderedAgainAfterMoreChecksMatchAFreshRender() async {
+        let checks: [(String, CheckOutcome, [Alert])] = [
+            ("b", .baseline(itemCount: 2), []),
+            ("a", .unchanged(notModified: true), []),
+            ("b", .unchanged(notModified: true), []),
+            ("c", .failed(SourceFailure(.httpStatus, "HTTP 500")), []),
+            ("a", .changed([]), [Alert(source: "a", event: .added, title: "New", url: nil, detectedAt: Date(), summary: "New")]),
+            ("b", .unchanged(notModified: false), []),
+        ]
+        let incremental = Metrics()
+        var renders: [String] = []
+        for (source, outcome, alerts) in checks {
+            await incremental.record(source: source, outcome: outcome, alerts: alerts, fetchDuration: .milliseconds(125), bytes: 10)
+            renders.append(await incremental.render(outbox: []))
+        }
+        let fresh = Metrics()
+        for (source, outcome, alerts) in checks {
+            await fresh.record(source: source, outcome: outcome, alerts: alerts, fetchDuration: .milliseconds(125), bytes: 10)
+        }
+        let expected = await fresh.render(outbox: [])
+        #expect(renders.last == expected)
+        #expect(expected.contains("reportwatch_checks_total{source=\"a\",outcome=\"changed\"} 1"))
+        #expect(expected.contains("reportwatch_alerts_total{source=\"a\",event=\"added\"} 1"))
+        #expect(expected.contains("reportwatch_checks_total{source=\"b\",outcome=\"unchanged\"} 1"))
+        #expect(expected.contains("reportwatch_fetch_duration_seconds_count{source=\"b\"} 3"))
+        #expect(Set(renders).count == renders.count, "every check changes the file")
     }
 
     @Test func statusShowsEachSourceAndTheOutbox() async throws {
